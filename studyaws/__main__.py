@@ -1,0 +1,3 @@
+from studyaws.cli import main
+
+raise SystemExit(main())

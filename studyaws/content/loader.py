@@ -1,0 +1,318 @@
+"""Load the course: the bundled content plus any learner directories, validated as one.
+
+Rules:
+- YAML is composed with the safe loader (libyaml when present) and walked node by node (schema.py).
+- Every file is checked on its own first (shape), then the whole course is checked for references
+  across files (facts, sections, topics, diagrams) and for answers that disagree with their fact.
+- A learner's content is merged into the bundled course; an id defined twice is an error (SA401).
+- All problems are collected and returned together; `load_course` raises `ContentError` with them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from studyaws.content.model import Course, Diagram, Fact, Loc, Question, Topic
+from studyaws.content.problems import ContentError, Problem, sort_problems
+from studyaws.content.schema import (
+    Reader,
+    read_diagrams,
+    read_facts,
+    read_header,
+    read_questions,
+    read_topic,
+)
+from studyaws.content.text import FACT_REF, fact_refs
+from studyaws.content.units import family, parse_quantity, to_base
+
+try:  # libyaml is ~10x faster; the pure-Python loader gives the same nodes
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+def bundled_content_dir() -> Path:
+    """The course shipped with studyaws: inside the wheel, or `content/` of a source checkout."""
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "_bundled" / "content"
+    if shipped.is_dir():
+        return shipped
+    return package.parent / "content"
+
+
+def bundled_images_dir() -> Path:
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "_bundled" / "images"
+    if shipped.is_dir():
+        return shipped
+    return package.parent / "images"
+
+
+@dataclass
+class _Parts:
+    topics: list[Topic] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    diagrams: list[Diagram] = field(default_factory=list)
+    scenarios: dict[str, object] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def content_files(root: Path) -> list[Path]:
+    """Every .yaml/.yml file under `root` (or `root` itself), in a stable order."""
+    if root.is_file():
+        return [root]
+    return sorted(
+        p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+    )
+
+
+def display_path(path: Path, bundled_root: Path | None = None) -> str:
+    """A path as a learner reads it: relative to the working directory when below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        relative = str(path)
+    if not relative.startswith(".."):
+        return relative
+    if bundled_root is not None:
+        try:
+            return str(Path("content") / path.relative_to(bundled_root))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def read_file(path: Path, shown: str, parts: _Parts) -> None:
+    reader = Reader(shown)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        parts.problems.append(Problem(Loc(shown, 1, 1), "SA104", f"can't read the file: {exc}"))
+        return
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        what = " ".join(part for part in (exc.context, exc.problem) if part)
+        parts.problems.append(Problem(Loc(shown, line, col), "SA101", what or "YAML syntax error"))
+        return
+    except yaml.YAMLError as exc:
+        parts.problems.append(Problem(Loc(shown, 1, 1), "SA101", str(exc)))
+        return
+    if root is None:
+        parts.problems.append(Problem(Loc(shown, 1, 1), "SA102", "the file is empty"))
+        return
+    kind = read_header(reader, root)
+    if kind == "topic":
+        topic = read_topic(reader, root)
+        if topic is not None:
+            parts.topics.append(topic)
+    elif kind == "facts":
+        parts.facts.extend(read_facts(reader, root))
+    elif kind == "questions":
+        parts.questions.extend(read_questions(reader, root))
+    elif kind == "diagrams":
+        parts.diagrams.extend(read_diagrams(reader, root))
+    elif kind == "scenario":
+        from studyaws.content.scenarios import read_scenario
+
+        scenario = read_scenario(reader, root)
+        if scenario is not None:
+            parts.scenarios[scenario.id] = scenario
+    parts.problems.extend(reader.problems)
+
+
+def _unique(items: Iterable[tuple[str, Loc]], what: str, problems: list[Problem]) -> None:
+    first: dict[str, Loc] = {}
+    for item_id, loc in items:
+        if item_id in first and first[item_id].path != loc.path:
+            problems.append(
+                Problem(loc, "SA401", f"{what} id '{item_id}' is also defined at {first[item_id]}")
+            )
+        elif item_id in first:
+            problems.append(Problem(loc, "SA301", f"{what} id '{item_id}' is used twice"))
+        else:
+            first[item_id] = loc
+
+
+def _check_course(parts: _Parts) -> list[Problem]:
+    problems: list[Problem] = []
+    _unique(((t.id, t.loc) for t in parts.topics), "topic", problems)
+    _unique(((f.id, f.loc) for f in parts.facts), "fact", problems)
+    _unique(((q.id, q.loc) for q in parts.questions), "question", problems)
+    _unique(((d.id, d.loc) for d in parts.diagrams), "diagram", problems)
+    topics = {t.id: t for t in parts.topics}
+    facts = {f.id: f for f in parts.facts}
+    diagrams = {d.id for d in parts.diagrams}
+
+    def need_fact(fact_id: str, loc: Loc) -> None:
+        if fact_id not in facts:
+            problems.append(Problem(loc, "SA402", f"unknown fact '{fact_id}'"))
+
+    def refs_in(text: str, loc: Loc) -> None:
+        for _offset, fact_id in fact_refs(text):
+            need_fact(fact_id, loc)
+
+    for fact in parts.facts:
+        if topics and fact.topic not in topics:
+            problems.append(
+                Problem(fact.loc, "SA404", f"unknown topic '{fact.topic}' ({', '.join(topics)})")
+            )
+    for topic in parts.topics:
+        for section in topic.sections:
+            refs_in(section.body, section.loc)
+            for fact_id in section.facts:
+                need_fact(fact_id, section.loc)
+            for diagram_id in section.diagrams:
+                if diagram_id not in diagrams:
+                    problems.append(Problem(section.loc, "SA405", f"unknown diagram '{diagram_id}'"))
+            for item in section.misconceptions:
+                refs_in(item.claim + item.truth, item.loc)
+                for fact_id in item.facts:
+                    need_fact(fact_id, item.loc)
+    for diagram in parts.diagrams:
+        refs_in(diagram.caption, diagram.loc)
+    for question in parts.questions:
+        problems.extend(_check_question(question, topics, facts))
+    return problems
+
+
+def _check_question(
+    q: Question, topics: dict[str, Topic], facts: dict[str, Fact]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    topic = topics.get(q.topic)
+    if topic is None:
+        problems.append(Problem(q.loc, "SA404", f"unknown topic '{q.topic}' ({', '.join(topics)})"))
+    elif topic.section(q.section) is None:
+        known = ", ".join(s.id for s in topic.sections)
+        problems.append(
+            Problem(q.loc, "SA403", f"unknown section '{q.section}' of topic '{q.topic}' ({known})")
+        )
+    texts = [q.prompt, q.explanation, q.hint, *(t for _, t in q.choices), *(t for _, t in q.why_not)]
+    for text in texts:
+        for _offset, fact_id in fact_refs(text):
+            if fact_id not in facts:
+                problems.append(Problem(q.loc, "SA402", f"unknown fact '{fact_id}'"))
+    if q.fact is None:
+        return problems
+    fact = facts.get(q.fact)
+    if fact is None:
+        problems.append(Problem(q.loc, "SA402", f"unknown fact '{q.fact}'"))
+        return problems
+    problems.extend(_check_against_fact(q, fact))
+    return problems
+
+
+def _same(a: float, b: float, tolerance: float = 0.0) -> bool:
+    return abs(a - b) <= max(tolerance, 1e-9 * max(abs(a), abs(b), 1.0))
+
+
+def _check_against_fact(q: Question, fact: Fact) -> list[Problem]:
+    """The answer of a question that names a fact must be that fact's value (SA406)."""
+    problems: list[Problem] = []
+    numeric_fact = isinstance(fact.value, int | float) and not isinstance(fact.value, bool)
+    if q.type == "numeric":
+        if not numeric_fact:
+            return [Problem(q.loc, "SA306", f"fact '{fact.id}' has no numeric value to answer with")]
+        answer = q.answer
+        if answer is None:
+            return problems
+        assert not isinstance(answer, str | tuple | bool)
+        if family(answer.unit) is not family(fact.unit) or (
+            family(fact.unit) is None and answer.unit != fact.unit
+        ):
+            return [
+                Problem(
+                    q.loc,
+                    "SA306",
+                    f"answer unit '{answer.unit}' can't be compared with fact '{fact.id}' in '{fact.unit}'",
+                )
+            ]
+        given = to_base(answer.value, answer.unit)
+        expected = to_base(float(fact.value), fact.unit)  # type: ignore[arg-type]
+        if not _same(given, expected, to_base(q.tolerance, answer.unit)):
+            problems.append(
+                Problem(
+                    q.loc,
+                    "SA406",
+                    f"answer {answer.value:g} {answer.unit} disagrees with fact '{fact.id}' "
+                    f"({fact.value} {fact.unit})",
+                )
+            )
+        return problems
+    if q.type == "single" and isinstance(q.answer, str):
+        choices = dict(q.choices)
+        right = choices.get(q.answer, "")
+        if f"{{fact:{fact.id}}}" not in right and numeric_fact:
+            parsed = parse_quantity(FACT_REF.sub("", right), fact.unit)
+            if parsed is None or not _same(parsed, float(fact.value)):  # type: ignore[arg-type]
+                problems.append(
+                    Problem(
+                        q.loc,
+                        "SA406",
+                        f"right choice '{q.answer}' ({right!r}) is not fact '{fact.id}' "
+                        f"({fact.value} {fact.unit}); write it as {{fact:{fact.id}}}",
+                    )
+                )
+        if numeric_fact:
+            for key, text in q.choices:
+                if key == q.answer or FACT_REF.search(text):
+                    continue
+                parsed = parse_quantity(text, fact.unit)
+                if parsed is not None and _same(parsed, float(fact.value)):  # type: ignore[arg-type]
+                    problems.append(
+                        Problem(
+                            q.loc,
+                            "SA406",
+                            f"wrong choice '{key}' ({text!r}) equals fact '{fact.id}'",
+                        )
+                    )
+    return problems
+
+
+def collect(roots: Sequence[Path], bundled_root: Path | None = None) -> tuple[_Parts, list[Problem]]:
+    parts = _Parts()
+    for root in roots:
+        if not root.exists():
+            parts.problems.append(
+                Problem(Loc(str(root), 1, 1), "SA104", "no such file or directory")
+            )
+            continue
+        for path in content_files(root):
+            read_file(path, display_path(path, bundled_root), parts)
+    problems = parts.problems + _check_course(parts)
+    return parts, sort_problems(problems)
+
+
+def build_course(parts: _Parts) -> Course:
+    return Course(
+        topics=tuple(sorted(parts.topics, key=lambda t: (t.order, t.id))),
+        facts={f.id: f for f in parts.facts},
+        questions=tuple(parts.questions),
+        diagrams={d.id: d for d in parts.diagrams},
+        scenarios=dict(parts.scenarios),
+    )
+
+
+def check(extra: Sequence[Path] = (), *, include_bundled: bool = True) -> tuple[Course, list[Problem]]:
+    """The merged course and every problem found in it (empty when all is well)."""
+    bundled = bundled_content_dir()
+    roots = ([bundled] if include_bundled else []) + list(extra)
+    parts, problems = collect(roots, bundled)
+    return build_course(parts), problems
+
+
+def load_course(extra_dirs: Sequence[Path] = ()) -> Course:
+    """The bundled course plus learner directories; raises ContentError on any problem."""
+    course, problems = check(extra_dirs)
+    if problems:
+        raise ContentError(problems)
+    return course
