@@ -67,9 +67,7 @@ def content_files(root: Path) -> list[Path]:
     """Every .yaml/.yml file under `root` (or `root` itself), in a stable order."""
     if root.is_file():
         return [root]
-    return sorted(
-        p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
-    )
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
 def display_path(path: Path, bundled_root: Path | None = None) -> str:
@@ -172,7 +170,9 @@ def _check_course(parts: _Parts) -> list[Problem]:
                 need_fact(fact_id, section.loc)
             for diagram_id in section.diagrams:
                 if diagram_id not in diagrams:
-                    problems.append(Problem(section.loc, "SA405", f"unknown diagram '{diagram_id}'"))
+                    problems.append(
+                        Problem(section.loc, "SA405", f"unknown diagram '{diagram_id}'")
+                    )
             for item in section.misconceptions:
                 refs_in(item.claim + item.truth, item.loc)
                 for fact_id in item.facts:
@@ -184,9 +184,7 @@ def _check_course(parts: _Parts) -> list[Problem]:
     return problems
 
 
-def _check_question(
-    q: Question, topics: dict[str, Topic], facts: dict[str, Fact]
-) -> list[Problem]:
+def _check_question(q: Question, topics: dict[str, Topic], facts: dict[str, Fact]) -> list[Problem]:
     problems: list[Problem] = []
     topic = topics.get(q.topic)
     if topic is None:
@@ -196,7 +194,13 @@ def _check_question(
         problems.append(
             Problem(q.loc, "SA403", f"unknown section '{q.section}' of topic '{q.topic}' ({known})")
         )
-    texts = [q.prompt, q.explanation, q.hint, *(t for _, t in q.choices), *(t for _, t in q.why_not)]
+    texts = [
+        q.prompt,
+        q.explanation,
+        q.hint,
+        *(t for _, t in q.choices),
+        *(t for _, t in q.why_not),
+    ]
     for text in texts:
         for _offset, fact_id in fact_refs(text):
             if fact_id not in facts:
@@ -221,7 +225,9 @@ def _check_against_fact(q: Question, fact: Fact) -> list[Problem]:
     numeric_fact = isinstance(fact.value, int | float) and not isinstance(fact.value, bool)
     if q.type == "numeric":
         if not numeric_fact:
-            return [Problem(q.loc, "SA306", f"fact '{fact.id}' has no numeric value to answer with")]
+            return [
+                Problem(q.loc, "SA306", f"fact '{fact.id}' has no numeric value to answer with")
+            ]
         answer = q.answer
         if answer is None:
             return problems
@@ -233,11 +239,12 @@ def _check_against_fact(q: Question, fact: Fact) -> list[Problem]:
                 Problem(
                     q.loc,
                     "SA306",
-                    f"answer unit '{answer.unit}' can't be compared with fact '{fact.id}' in '{fact.unit}'",
+                    f"answer unit '{answer.unit}' can't be compared with fact '{fact.id}' "
+                    f"in '{fact.unit}'",
                 )
             ]
         given = to_base(answer.value, answer.unit)
-        expected = to_base(float(fact.value), fact.unit)  # type: ignore[arg-type]
+        expected = to_base(float(fact.value), fact.unit)
         if not _same(given, expected, to_base(q.tolerance, answer.unit)):
             problems.append(
                 Problem(
@@ -253,7 +260,7 @@ def _check_against_fact(q: Question, fact: Fact) -> list[Problem]:
         right = choices.get(q.answer, "")
         if f"{{fact:{fact.id}}}" not in right and numeric_fact:
             parsed = parse_quantity(FACT_REF.sub("", right), fact.unit)
-            if parsed is None or not _same(parsed, float(fact.value)):  # type: ignore[arg-type]
+            if parsed is None or not _same(parsed, float(fact.value)):
                 problems.append(
                     Problem(
                         q.loc,
@@ -267,7 +274,7 @@ def _check_against_fact(q: Question, fact: Fact) -> list[Problem]:
                 if key == q.answer or FACT_REF.search(text):
                     continue
                 parsed = parse_quantity(text, fact.unit)
-                if parsed is not None and _same(parsed, float(fact.value)):  # type: ignore[arg-type]
+                if parsed is not None and _same(parsed, float(fact.value)):
                     problems.append(
                         Problem(
                             q.loc,
@@ -278,7 +285,9 @@ def _check_against_fact(q: Question, fact: Fact) -> list[Problem]:
     return problems
 
 
-def collect(roots: Sequence[Path], bundled_root: Path | None = None) -> tuple[_Parts, list[Problem]]:
+def collect(
+    roots: Sequence[Path], bundled_root: Path | None = None
+) -> tuple[_Parts, list[Problem]]:
     parts = _Parts()
     for root in roots:
         if not root.exists():
@@ -302,7 +311,9 @@ def build_course(parts: _Parts) -> Course:
     )
 
 
-def check(extra: Sequence[Path] = (), *, include_bundled: bool = True) -> tuple[Course, list[Problem]]:
+def check(
+    extra: Sequence[Path] = (), *, include_bundled: bool = True
+) -> tuple[Course, list[Problem]]:
     """The merged course and every problem found in it (empty when all is well)."""
     bundled = bundled_content_dir()
     roots = ([bundled] if include_bundled else []) + list(extra)

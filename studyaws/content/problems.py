@@ -1,7 +1,7 @@
 """Content problems: `path:line:col: CODE message`, collected, never raised one at a time.
 
-The codes, grouped by kind (yamllint's and tldr-lint's practice: a catalogue, one failing fixture per
-code under tests/content/fixtures/):
+The codes, grouped by kind (yamllint's and tldr-lint's practice: a catalogue, one failing
+fixture per code under tests/content/fixtures/bad/):
 
 SA1xx  syntax         the file can't be read as YAML at all
 SA2xx  shape          the YAML is not the shape its `kind` allows

@@ -33,7 +33,7 @@ from studyaws.content.model import (
     Topic,
 )
 from studyaws.content.problems import Problem
-from studyaws.content.units import KNOWN_UNITS
+from studyaws.content.units import KNOWN_UNITS, is_answer_unit
 
 T = TypeVar("T")
 
@@ -221,7 +221,9 @@ class Reader:
             return result.isoformat() if isinstance(result, date) else str(result)
         value = self.string(node, what)
         if value and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
-            self.problem(node, "SA204", f"{what} '{value}' is not a date (YYYY, YYYY-MM, YYYY-MM-DD)")
+            self.problem(
+                node, "SA204", f"{what} '{value}' is not a date (YYYY, YYYY-MM, YYYY-MM-DD)"
+            )
         return value
 
     def choice(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> str:
@@ -288,7 +290,9 @@ def read_header(reader: Reader, root: yaml.Node) -> str | None:
                 f"{FORMAT_VERSION})",
             )
     if "kind" not in keys:
-        reader.problem(root, "SA202", f"the file is missing required key 'kind' ({', '.join(KINDS)})")
+        reader.problem(
+            root, "SA202", f"the file is missing required key 'kind' ({', '.join(KINDS)})"
+        )
         return None
     kind_node = keys["kind"][1]
     kind = str(kind_node.value) if isinstance(kind_node, yaml.ScalarNode) else ""
@@ -331,12 +335,16 @@ def _read_fact(reader: Reader, node: yaml.Node) -> Fact | None:
     unit = reader.string(m["unit"], "unit")
     if unit and unit not in KNOWN_UNITS:
         reader.problem(
-            m["unit"], "SA204", f"unit '{unit}' is not known; use one of {', '.join(sorted(KNOWN_UNITS))}"
+            m["unit"],
+            "SA204",
+            f"unit '{unit}' is not known; use one of {', '.join(sorted(KNOWN_UNITS))}",
         )
     value = reader.value(m["value"], "value")
     if unit == "text" and not isinstance(value, str):
         reader.problem(m["value"], "SA203", "a fact with unit 'text' must have a string value")
-    if unit not in ("text", "bool") and (isinstance(value, bool) or not isinstance(value, int | float)):
+    if unit not in ("text", "bool") and (
+        isinstance(value, bool) or not isinstance(value, int | float)
+    ):
         reader.problem(m["value"], "SA203", f"a fact in '{unit}' must have a numeric value")
     history = (
         reader.each(m["history"], "history", lambda n: _read_history(reader, n))
@@ -355,7 +363,9 @@ def _read_fact(reader: Reader, node: yaml.Node) -> Fact | None:
         loc=reader.loc(node),
         display=reader.string(m["display"], "display") if "display" in m else None,
         min=reader.value(m["min"], "min") if "min" in m else None,
-        sources=tuple(reader.url(n, "an entry of sources") for n in reader.sequence(m["sources"], "sources"))
+        sources=tuple(
+            reader.url(n, "an entry of sources") for n in reader.sequence(m["sources"], "sources")
+        )
         if "sources" in m
         else (),
         confidence=reader.choice(m["confidence"], "confidence", ("H", "M", "L"))
@@ -436,12 +446,16 @@ def _read_misconception(reader: Reader, node: yaml.Node) -> Misconception | None
     m = reader.mapping(node, _MISCONCEPTION_FIELDS, "a misconception")
     if m is None or not {"claim", "truth"} <= m.keys():
         return None
-    origin = reader.choice(m["origin"], "origin", ("notes", "common")) if "origin" in m else "common"
+    origin = (
+        reader.choice(m["origin"], "origin", ("notes", "common")) if "origin" in m else "common"
+    )
     ref = reader.string(m["ref"], "ref") if "ref" in m else ""
     if ref and not re.match(r"^[EM]\d+$", ref):
         reader.problem(m["ref"], "SA204", f"ref '{ref}' must be E<n> (notes) or M<n> (common)")
     if origin == "notes" and ref and not ref.startswith("E"):
-        reader.problem(m["ref"], "SA204", f"a misconception from the notes has an E<n> ref, not '{ref}'")
+        reader.problem(
+            m["ref"], "SA204", f"a misconception from the notes has an E<n> ref, not '{ref}'"
+        )
     return Misconception(
         claim=reader.string(m["claim"], "claim"),
         truth=reader.string(m["truth"], "truth"),
@@ -476,9 +490,7 @@ def read_questions(reader: Reader, root: yaml.Node) -> tuple[Question, ...]:
     if m is None or not {"topic", "questions"} <= m.keys():
         return ()
     topic = reader.ident(m["topic"], "topic")
-    questions = reader.each(
-        m["questions"], "questions", lambda n: _read_question(reader, n, topic)
-    )
+    questions = reader.each(m["questions"], "questions", lambda n: _read_question(reader, n, topic))
     seen: set[str] = set()
     for question in questions:
         if question.id in seen:
@@ -498,10 +510,12 @@ def _read_question(reader: Reader, node: yaml.Node, topic: str) -> Question | No
         pairs = reader.free_mapping(m["choices"], "choices")
         for key_node, _ in pairs:
             if not CHOICE_KEY.match(str(key_node.value)):
-                reader.problem(key_node, "SA204", f"choice key '{key_node.value}' must be a-z or 1-3 characters")
-        choices = tuple(
-            (str(k.value), reader.text(v, f"choice '{k.value}'")) for k, v in pairs
-        )
+                reader.problem(
+                    key_node,
+                    "SA204",
+                    f"choice key '{key_node.value}' must be a-z or 1-3 characters",
+                )
+        choices = tuple((str(k.value), reader.text(v, f"choice '{k.value}'")) for k, v in pairs)
     why_not: tuple[tuple[str, str], ...] = ()
     if "why_not" in m:
         why_not = tuple(
@@ -547,19 +561,27 @@ def _read_answer(
     if qtype == "single":
         key = reader.text(node, "answer")
         if keys and key not in keys:
-            reader.problem(node, "SA302", f"answer '{key}' is not one of the choices ({', '.join(keys)})")
+            reader.problem(
+                node, "SA302", f"answer '{key}' is not one of the choices ({', '.join(keys)})"
+            )
         return key
     if qtype in ("multi", "order"):
         given = tuple(reader.text(n, "an answer") for n in reader.sequence(node, "answer"))
-        for item_node, key in zip(node.value if isinstance(node, yaml.SequenceNode) else [], given, strict=False):
+        for item_node, key in zip(
+            node.value if isinstance(node, yaml.SequenceNode) else [], given, strict=False
+        ):
             if keys and key not in keys:
                 reader.problem(
-                    item_node, "SA302", f"answer '{key}' is not one of the choices ({', '.join(keys)})"
+                    item_node,
+                    "SA302",
+                    f"answer '{key}' is not one of the choices ({', '.join(keys)})",
                 )
         return given
     if qtype == "truefalse":
         if not isinstance(node, yaml.ScalarNode) or node.tag != _BOOL:
-            reader.problem(node, "SA203", f"a truefalse answer must be true or false, not {_describe(node)}")
+            reader.problem(
+                node, "SA203", f"a truefalse answer must be true or false, not {_describe(node)}"
+            )
             return None
         return bool(_scalar_value(node))
     if qtype == "numeric":
@@ -567,7 +589,7 @@ def _read_answer(
         if a is None or not {"value", "unit"} <= a.keys():
             return None
         unit = reader.string(a["unit"], "unit")
-        if unit and unit not in KNOWN_UNITS:
+        if unit and not is_answer_unit(unit):
             reader.problem(a["unit"], "SA204", f"unit '{unit}' is not known")
         return NumericAnswer(reader.number(a["value"], "value"), unit)
     return None
@@ -637,14 +659,17 @@ def _read_diagram(reader: Reader, node: yaml.Node) -> Diagram | None:
             reader.problem(
                 diagram_node,
                 "SA308",
-                f"nodes '{cells[(item.col, item.row)]}' and '{item.id}' are both at col {item.col}, row {item.row}",
+                f"nodes '{cells[(item.col, item.row)]}' and '{item.id}' are both at "
+                f"col {item.col}, row {item.row}",
             )
         cells[(item.col, item.row)] = item.id
     edge_nodes = m["edges"].value if isinstance(m["edges"], yaml.SequenceNode) else []
     for edge, edge_node in zip(edges, edge_nodes, strict=False):
         for end in (edge.source, edge.target):
             if end not in ids:
-                reader.problem(edge_node, "SA307", f"edge names unknown node '{end}' (nodes: {', '.join(ids)})")
+                reader.problem(
+                    edge_node, "SA307", f"edge names unknown node '{end}' (nodes: {', '.join(ids)})"
+                )
     return Diagram(
         id=reader.ident(m["id"], "diagram id"),
         title=reader.string(m["title"], "title"),
@@ -675,9 +700,7 @@ def _read_node(reader: Reader, node: yaml.Node) -> DiagramNode | None:
 
 
 def _read_edge(reader: Reader, node: yaml.Node) -> DiagramEdge | None:
-    m = reader.mapping(
-        node, {"from": REQ, "to": REQ, "label": OPT, "style": OPT}, "a diagram edge"
-    )
+    m = reader.mapping(node, {"from": REQ, "to": REQ, "label": OPT, "style": OPT}, "a diagram edge")
     if m is None or not {"from", "to"} <= m.keys():
         return None
     return DiagramEdge(

@@ -80,12 +80,17 @@ _NUMBER = re.compile(r"^([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*([A-Za-z/%$-]*)\.?$")
 
 
 def family(unit: str) -> dict[str, float] | None:
-    """The conversion table a fact unit belongs to, or None for a plain count."""
-    if unit in TIME_FACT_UNITS:
+    """The conversion table a unit belongs to (`s`, `h`, `MB`, `KiB`...), or None for a count."""
+    if unit in TIME_FACT_UNITS or (unit not in COUNT_UNITS and unit.lower() in TIME_UNITS):
         return TIME_UNITS
-    if unit in SIZE_FACT_UNITS:
+    if unit in SIZE_FACT_UNITS or (unit not in COUNT_UNITS and unit.lower() in SIZE_UNITS):
         return SIZE_UNITS
     return None
+
+
+def is_answer_unit(unit: str) -> bool:
+    """A unit a numeric answer key may be written in: a fact unit or any time or size unit."""
+    return unit in KNOWN_UNITS or family(unit) is not None
 
 
 def to_base(value: float, unit: str) -> float:
@@ -99,8 +104,8 @@ def to_base(value: float, unit: str) -> float:
 def parse_quantity(text: str, unit: str) -> float | None:
     """Parse a learner's answer into `unit`; None when it is not a number in a compatible unit.
 
-    >>> parse_quantity("12h", "s"), parse_quantity("43,200 s", "s"), parse_quantity("1 MiB", "bytes")
-    (43200.0, 43200.0, 1048576.0)
+    >>> parse_quantity("12h", "s"), parse_quantity("43,200 s", "s")
+    (43200.0, 43200.0)
     """
     cleaned = text.strip().replace(",", "").replace("_", "").replace("\u202f", "")
     cleaned = cleaned.replace("\u00a0", "").replace(" ", "")

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from studyaws.ui.prompts import Prompter
+
 APP_NAME = "studyaws"
 
 
@@ -67,6 +69,7 @@ class Env:
     monotonic: Callable[[], float] = time.monotonic
     width: int | None = None
     allow_pager: bool = True
+    prompter: Prompter | None = None
     _console: Console | None = field(default=None, repr=False)
     _err_console: Console | None = field(default=None, repr=False)
 

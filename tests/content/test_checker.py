@@ -1,0 +1,75 @@
+"""The content checker: every problem as path:line:col: CODE message, all of them at once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from studyaws.content.loader import check
+from studyaws.content.problems import CODES
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+MINI = Path(__file__).parent / "fixtures" / "mini"
+FIXTURES = sorted(BAD.glob("SA*.yaml"))
+
+
+def _expected(path: Path) -> tuple[int, int, str]:
+    first = path.read_bytes().split(b"\n", 1)[0].decode()
+    match = re.match(r"# expect: (\d+):(\d+) (SA\d+)", first)
+    assert match, f"{path.name} has no '# expect: LINE:COL CODE' header"
+    return int(match.group(1)), int(match.group(2)), match.group(3)
+
+
+def test_the_mini_course_is_valid() -> None:
+    course, problems = check((MINI,), include_bundled=False)
+    assert problems == []
+    assert [t.id for t in course.topics] == ["demo"]
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_each_code_is_reported_at_its_line(fixture: Path) -> None:
+    """Each failing fixture yields its code at the exact line and column, and nothing in the
+    valid course around it is blamed."""
+    line, col, code = _expected(fixture)
+    _, problems = check((MINI, fixture), include_bundled=False)
+    found = [(p.loc.line, p.loc.col, p.code) for p in problems if p.loc.path.endswith(fixture.name)]
+    assert (line, col, code) in found, problems
+    assert all(p.loc.path.endswith(fixture.name) for p in problems), problems
+
+
+def test_every_code_in_the_catalogue_has_a_fixture() -> None:
+    covered = {_expected(p)[2] for p in FIXTURES}
+    pending = {"SA407", "SA501"}  # scenario codes: fixtures come with the scenario player
+    assert set(CODES) - pending <= covered
+
+
+def test_problems_print_as_path_line_col_code_message() -> None:
+    _, problems = check((MINI, BAD / "SA302.yaml"), include_bundled=False)
+    text = next(str(p) for p in problems if p.code == "SA302")
+    assert re.match(r"^\S+SA302\.yaml:14:13: SA302 answer 'd' is not one of the choices", text)
+
+
+def test_all_problems_are_collected_not_just_the_first(tmp_path: Path) -> None:
+    for name in ("SA201.yaml", "SA203.yaml", "SA204.yaml"):
+        (tmp_path / name).write_bytes((BAD / name).read_bytes())
+    _, problems = check((MINI, tmp_path), include_bundled=False)
+    assert {p.code for p in problems} >= {"SA201", "SA203", "SA204"}
+
+
+def test_unknown_key_suggests_the_near_one() -> None:
+    _, problems = check((MINI, BAD / "SA201.yaml"), include_bundled=False)
+    unknown = next(p for p in problems if p.code == "SA201")
+    assert "did you mean 'explanation'?" in unknown.message
+
+
+def test_safe_loader_refuses_python_tags(tmp_path: Path) -> None:
+    """A content file cannot run code: python object tags are not constructed."""
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(
+        "format_version: 1\nkind: facts\nfacts:\n  - !!python/object/apply:os.system ['true']\n"
+    )
+    _, problems = check((MINI, evil), include_bundled=False)
+    assert problems
+    assert problems[0].code in {"SA203", "SA101"}
