@@ -98,12 +98,12 @@ def learn(
 
     Example: studyaws learn sqs visibility
     """
-    from studyaws.ui import reading
+    from studyaws.ui import pages
 
     env = _env(ctx)
     if no_pager:
         env.allow_pager = False
-    _done(reading.learn(env, topic, section))
+    _done(pages.learn(env, topic, section))
 
 
 @app.command()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from studyaws.content.files import bundled_content_dir, content_files
 from studyaws.content.model import Course, Diagram, Fact, Loc, Question, Topic
 from studyaws.content.problems import ContentError, Problem, sort_problems
 from studyaws.content.schema import (
@@ -36,23 +37,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
-def bundled_content_dir() -> Path:
-    """The course shipped with studyaws: inside the wheel, or `content/` of a source checkout."""
-    package = Path(__file__).resolve().parent.parent
-    shipped = package / "_bundled" / "content"
-    if shipped.is_dir():
-        return shipped
-    return package.parent / "content"
-
-
-def bundled_images_dir() -> Path:
-    package = Path(__file__).resolve().parent.parent
-    shipped = package / "_bundled" / "images"
-    if shipped.is_dir():
-        return shipped
-    return package.parent / "images"
-
-
 @dataclass
 class _Parts:
     topics: list[Topic] = field(default_factory=list)
@@ -61,13 +45,6 @@ class _Parts:
     diagrams: list[Diagram] = field(default_factory=list)
     scenarios: dict[str, object] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-
-
-def content_files(root: Path) -> list[Path]:
-    """Every .yaml/.yml file under `root` (or `root` itself), in a stable order."""
-    if root.is_file():
-        return [root]
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
 def display_path(path: Path, bundled_root: Path | None = None) -> str:
@@ -289,6 +266,7 @@ def collect(
     roots: Sequence[Path], bundled_root: Path | None = None
 ) -> tuple[_Parts, list[Problem]]:
     parts = _Parts()
+    seen: set[Path] = set()  # `validate content/` in a checkout names the bundled files again
     for root in roots:
         if not root.exists():
             parts.problems.append(
@@ -296,6 +274,10 @@ def collect(
             )
             continue
         for path in content_files(root):
+            resolved = path.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
             read_file(path, display_path(path, bundled_root), parts)
     problems = parts.problems + _check_course(parts)
     return parts, sort_problems(problems)

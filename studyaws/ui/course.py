@@ -9,10 +9,16 @@ from studyaws.ui.env import Env
 
 
 def load(env: Env) -> Course:
-    from studyaws.content.loader import load_course
+    """The validated course (bundled + learner dirs); from the disk cache if content is unchanged."""
+    from studyaws.ui.cache import cached, content_fingerprint
+
+    def build() -> Course:
+        from studyaws.content.loader import load_course
+
+        return load_course(env.content_dirs)
 
     try:
-        return load_course(env.content_dirs)
+        return cached(env, f"course-{content_fingerprint(env.content_dirs)}", build)
     except ContentError as exc:
         count = len(exc.problems)
         more = f" (and {count - 1} more; run 'studyaws validate')" if count > 1 else ""

@@ -169,7 +169,7 @@ class Env:
         return Console(
             file=file,
             width=self.output_width,
-            force_terminal=isatty and not plain,
+            force_terminal=(isatty or "FORCE_COLOR" in self.environ) and not plain,
             no_color=plain,
             color_system=None if plain else "auto",
             highlight=False,

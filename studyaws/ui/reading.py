@@ -160,7 +160,8 @@ def section_view(
     yield Text("")
 
 
-def learn(env: Env, topic_id: str, section_id: str | None) -> int:
+def render_learn(env: Env, topic_id: str, section_id: str | None) -> str:
+    """The whole page of a topic (or one section) as text for `env`'s console."""
     course = load(env)
     topic = find_topic(course, topic_id)
     width = env.output_width
@@ -184,31 +185,15 @@ def learn(env: Env, topic_id: str, section_id: str | None) -> int:
             following = topic.sections[index + 1]
             parts.append(Text(f"Next: studyaws learn {topic.id} {following.id}", style="bold"))
         parts.append(Text(f"Test yourself: studyaws quiz {topic.id}", style="bold"))
-    _emit(env, parts)
-    return 0
-
-
-def _emit(env: Env, parts: list[RenderableType]) -> None:
     console = env.console
-    if env.stdout_isatty and env.allow_pager:
-        with console.capture() as capture:
-            for part in parts:
-                console.print(part)
-        text = capture.get()
-        if text.count("\n") > console.height:
-            import os
-            import pydoc
-
-            os.environ.setdefault("LESS", "-R")
-            pydoc.pager(text)
-            return
-        env.stdout.write(text)
-        return
     with console.capture() as capture:
         for part in parts:
             console.print(part)
+    text = capture.get()
+    if env.stdout_isatty:
+        return text
     # Piped text: no padding spaces at the ends of lines.
-    env.stdout.write("\n".join(line.rstrip() for line in capture.get().split("\n")))
+    return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
 # -- topics and welcome -----------------------------------------------------------------------

@@ -73,3 +73,10 @@ def test_safe_loader_refuses_python_tags(tmp_path: Path) -> None:
     _, problems = check((MINI, evil), include_bundled=False)
     assert problems
     assert problems[0].code in {"SA203", "SA101"}
+
+
+def test_validating_the_bundled_directory_itself_reads_each_file_once() -> None:
+    from studyaws.content.loader import bundled_content_dir
+
+    _, problems = check((bundled_content_dir(),))
+    assert not [p for p in problems if p.code in {"SA301", "SA401"}]

@@ -1,0 +1,51 @@
+"""`learn` without rich on the fast path: a rendered page comes from the cache when it can.
+
+The page is rendered once per (content, topic, section, width, colour) by `reading.render_learn`
+and kept in the disk cache (`cache.py`); then it is written out, through a pager when stdout is a
+terminal and the page is taller than the screen.
+"""
+
+from __future__ import annotations
+
+import os
+
+from studyaws.ui.cache import cached, content_fingerprint, key
+from studyaws.ui.env import Env
+
+
+def learn(env: Env, topic_id: str, section_id: str | None) -> int:
+    page_key = key(
+        content_fingerprint(env.content_dirs),
+        "learn",
+        topic_id.lower(),
+        (section_id or "").lower(),
+        env.output_width,
+        env.color,
+        env.stdout_isatty,
+    )
+
+    def render() -> str:
+        from studyaws.ui.reading import render_learn
+
+        return render_learn(env, topic_id, section_id)
+
+    emit(env, cached(env, f"page-{page_key}", render))
+    return 0
+
+
+def emit(env: Env, text: str) -> None:
+    if env.stdout_isatty and env.allow_pager and text.count("\n") > _screen_height(env):
+        import pydoc
+
+        os.environ.setdefault("LESS", "-R")
+        pydoc.pager(text)
+        return
+    env.stdout.write(text)
+    env.stdout.flush()
+
+
+def _screen_height(env: Env) -> int:
+    try:
+        return os.get_terminal_size(env.stdout.fileno()).lines
+    except (OSError, ValueError, AttributeError):
+        return 24
