@@ -167,7 +167,7 @@ class Env:
 
         plain = not self.color
         return Console(
-            file=file,
+            file=file if isatty else _LineEndTrimmer(file),
             width=self.output_width,
             force_terminal=(isatty or "FORCE_COLOR" in self.environ) and not plain,
             no_color=plain,
@@ -190,6 +190,30 @@ class Env:
     def warn(self, message: str) -> None:
         self.stderr.write(f"{APP_NAME}: warning: {message}\n")
         self.stderr.flush()
+
+
+class _LineEndTrimmer(io.TextIOBase):
+    """Piped output without the padding spaces rich adds to fill the width."""
+
+    def __init__(self, target: TextIO) -> None:
+        self.target = target
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self.pending + text).split("\n")
+        self.pending = lines.pop()
+        if lines:
+            self.target.write("".join(line.rstrip() + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.target.write(self.pending)
+            self.pending = ""
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return False
 
 
 def _isatty(stream: object) -> bool:

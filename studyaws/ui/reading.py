@@ -235,9 +235,10 @@ def topics(env: Env, *, json_output: bool) -> int:
         )
         console.print(head)
         console.print(Padding(Text(strip_control(topic.summary)), (0, 0, 0, 2)))
+        width = max((len(s.id) for s in topic.sections), default=0)
         for section in topic.sections:
             line = Text("  • ")
-            line.append(section.id, style="cyan")
+            line.append(section.id.ljust(width), style="cyan")
             line.append(f"  {section.title}")
             console.print(line)
         console.print("")
@@ -285,7 +286,8 @@ class Hit:
 
 
 def _snippet(text: str, words: list[str], size: int = 110) -> str:
-    flat = re.sub(r"\s+", " ", text).strip()
+    flat = re.sub(r"[*`#|]+|-{3,}", " ", text)  # Markdown marks read badly in one line
+    flat = re.sub(r"\s+", " ", flat).strip()
     lower = flat.lower()
     first = min((lower.find(w) for w in words if w in lower), default=0)
     start = max(0, first - size // 3)
@@ -386,10 +388,8 @@ def search(env: Env, words: list[str], *, json_output: bool) -> int:
         if hit.kind != current:
             current = hit.kind
             console.print(Text(headings[hit.kind], style="bold underline"))
-        line = Text("• ")
-        line.append(strip_control(hit.title), style="bold")
-        if hit.snippet:
-            line.append(f"\n  {strip_control(hit.snippet)}")
-        line.append(f"\n  → {hit.command}", style="cyan")
-        console.print(line)
+        console.print(Text("• ").append(strip_control(hit.title), style="bold"))
+        detail = Text(strip_control(hit.snippet) + "\n") if hit.snippet else Text()
+        detail.append(f"→ {hit.command}", style="cyan")
+        console.print(Padding(detail, (0, 0, 0, 2)))
     return 0
