@@ -9,7 +9,7 @@ from studyaws.ui.env import Env
 
 
 def load(env: Env) -> Course:
-    """The validated course (bundled + learner dirs); from the disk cache if content is unchanged."""
+    """The validated course (bundled + learner dirs), cached on disk while content is unchanged."""
     from studyaws.ui.cache import cached, content_fingerprint
 
     def build() -> Course:

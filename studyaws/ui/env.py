@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -167,7 +167,7 @@ class Env:
 
         plain = not self.color
         return Console(
-            file=file if isatty else _LineEndTrimmer(file),
+            file=file if isatty else cast(TextIO, _LineEndTrimmer(file)),
             width=self.output_width,
             force_terminal=(isatty or "FORCE_COLOR" in self.environ) and not plain,
             no_color=plain,

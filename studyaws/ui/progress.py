@@ -1,0 +1,288 @@
+"""`studyaws progress`: mastery bars, counts, what is due, streak, weakest concepts, 30-day history.
+
+Rules:
+- One of: the view (default, or `--json`), `--export FILE`, `--import FILE`, `--reset [TOPIC]`.
+- `--reset` asks for confirmation on a terminal; without one it needs `--yes` (never a silent wipe).
+- Rows are two lines (name and bar, then counts) so the view reads at 40 columns; bars and the
+  history chart fall back to ASCII where the output encoding has no block characters. Colour only on
+  a terminal without NO_COLOR; the numbers are always written out.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studyaws.errors import ExitStatus, StudyawsError, UsageError
+
+if TYPE_CHECKING:
+    from studyaws.study.stats import Mastery, Progress
+    from studyaws.ui.env import Env
+
+SPARKS = "▁▂▃▄▅▆▇█"
+ASCII_SPARKS = ".:-=+*#%"
+
+
+def progress(
+    env: Env,
+    *,
+    json_output: bool = False,
+    export: Path | None = None,
+    import_: Path | None = None,
+    reset: str | None = None,
+    yes: bool = False,
+) -> int:
+    chosen = [name for name, v in (("--export", export), ("--import", import_)) if v is not None]
+    if reset is not None:
+        chosen.append("--reset")
+    if len(chosen) > 1:
+        raise UsageError(f"use one of {', '.join(chosen)} at a time")
+    if reset is not None:
+        return _reset(env, reset, yes=yes, json_output=json_output)
+    if export is not None:
+        return _export(env, export, json_output=json_output)
+    if import_ is not None:
+        return _import(env, import_, json_output=json_output)
+    return _show(env, json_output=json_output)
+
+
+# -- the view -------------------------------------------------------------------------------------
+
+
+def _summary(env: Env) -> Progress:
+    from studyaws.study.selection import quizzable
+    from studyaws.study.stats import summarize
+    from studyaws.ui.quiz import _load, _open_store
+
+    course = _load(env)
+    with _open_store(env) as store:
+        cards, reviews = store.cards(), store.reviews()
+    return summarize(cards, reviews, quizzable(course.questions), env.now())
+
+
+def _mastery_json(m: Mastery, key: str) -> dict[str, Any]:
+    data: dict[str, Any] = {key: m.name}
+    if key == "concept":
+        data["topic"] = m.topic
+    data.update(
+        questions=m.questions,
+        seen=m.seen,
+        answered=m.answered,
+        correct=m.correct,
+        mastery=round(m.mastery, 3),
+        due_now=m.due_now,
+        due_week=m.due_week,
+    )
+    return data
+
+
+def progress_json(p: Progress) -> dict[str, Any]:
+    return {
+        "answered": p.answered,
+        "correct": p.correct,
+        "due_now": p.due_now,
+        "due_week": p.due_week,
+        "next_due": p.next_due.isoformat() if p.next_due else None,
+        "streak_days": p.streak_days,
+        "topics": [_mastery_json(t, "topic") for t in p.topics],
+        "concepts": [_mastery_json(c, "concept") for c in p.concepts],
+        "weakest": [c.name for c in p.weakest],
+        "history": [{"date": d.isoformat(), "answered": count} for d, count in p.history],
+    }
+
+
+class _Writer:
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.console = env.console
+        encoding = getattr(env.stdout, "encoding", None) or "utf-8"
+        try:
+            (SPARKS + "░·").encode(encoding)
+            self.unicode = True
+        except (UnicodeEncodeError, LookupError):
+            self.unicode = False
+
+    def say(self, line: str = "", style: str = "", indent: int = 0) -> None:
+        from rich.text import Text
+
+        width = max(20, self.console.width - indent)
+        lines = textwrap.wrap(line, width, break_on_hyphens=False) or [""]
+        body = "\n".join(" " * indent + part for part in lines)
+        self.console.print(Text(body, style=style), soft_wrap=True)
+
+    def bar(self, share: float, width: int) -> str:
+        filled = round(max(0.0, min(1.0, share)) * width)
+        full, empty = ("█", "░") if self.unicode else ("#", "-")
+        return full * filled + empty * (width - filled)
+
+    def spark(self, counts: Sequence[int]) -> str:
+        marks = SPARKS if self.unicode else ASCII_SPARKS
+        top = max(counts) if counts else 0
+        zero = "·" if self.unicode else " "
+        if top == 0:
+            return zero * len(counts)
+        return "".join(
+            zero if c == 0 else marks[min(len(marks) - 1, (c * len(marks) - 1) // top)]
+            for c in counts
+        )
+
+    def row(self, name: str, m: Mastery, name_width: int, indent: int = 0) -> None:
+        from rich.text import Text
+
+        width = self.console.width - indent
+        bar_width = max(5, min(20, width - name_width - 7))
+        if name_width + bar_width + 7 > width:
+            self.say(name, "bold", indent)
+            head = ""
+        else:
+            head = name.ljust(name_width) + " "
+        line = Text(" " * indent + head)
+        line.append(self.bar(m.mastery, bar_width), style="green")
+        line.append(f" {round(100 * m.mastery):>3}%")
+        self.console.print(line, soft_wrap=True)
+        counts = f"{m.seen}/{m.questions} seen · {m.correct}/{m.answered} right"
+        if m.due_now or m.due_week:
+            counts += f" · due {m.due_now} now, {m.due_week} this week"
+        self.say(counts, "dim", indent + 2)
+
+
+def _show(env: Env, *, json_output: bool) -> int:
+    p = _summary(env)
+    if json_output:
+        env.stdout.write(json.dumps(progress_json(p)) + "\n")
+        return int(ExitStatus.OK)
+    out = _Writer(env)
+    if not p.answered:
+        out.say("No answers yet. Start with: studyaws quiz sqs")
+        return int(ExitStatus.OK)
+    days = f"{p.streak_days} day{'' if p.streak_days == 1 else 's'}"
+    out.say(f"Progress: {p.correct}/{p.answered} answers right · streak {days}", "bold")
+    due = f"Due now: {p.due_now} · within 7 days: {p.due_week}"
+    if p.next_due is not None and not p.due_now:
+        due += f" · next {p.next_due:%Y-%m-%d %H:%M} UTC"
+    out.say(due + (" · studyaws review" if p.due_now else ""))
+    out.say()
+    out.say("Mastery by topic", "bold")
+    name_width = max(len(t.name) for t in p.topics) if p.topics else 0
+    for topic in p.topics:
+        out.row(topic.name, topic, name_width, indent=2)
+    started = [c for c in p.concepts if c.answered]
+    if started:
+        out.say()
+        out.say("Mastery by concept", "bold")
+        width = min(24, max(len(c.name) for c in started))
+        for topic in p.topics:
+            rows = [c for c in started if c.topic == topic.name]
+            if not rows:
+                continue
+            out.say(topic.name, "bold", 2)
+            for concept in rows:
+                out.row(concept.name, concept, width, indent=4)
+        left = len(p.concepts) - len(started)
+        if left:
+            out.say(f"{left} more concept{'' if left == 1 else 's'} not started yet.", "dim", 2)
+    if p.weakest:
+        out.say()
+        out.say("Weakest concepts", "bold")
+        for number, c in enumerate(p.weakest, start=1):
+            out.say(
+                f"{number}. {c.name}: {c.correct}/{c.answered} right, "
+                f"{round(100 * c.seen_mastery)}% recalled now — "
+                f"studyaws quiz {c.topic} --concept {c.name}",
+                indent=2,
+            )
+    out.say()
+    counts = [count for _day, count in p.history]
+    out.say(f"Last {len(counts)} days (most {max(counts)} answers a day)", "bold")
+    out.say(out.spark(counts), "cyan", 2)
+    first = p.history[0][0]
+    out.say(f"{first:%b %d}".ljust(len(counts) - 5) + "today", "dim", 2)
+    return int(ExitStatus.OK)
+
+
+# -- export / import / reset ----------------------------------------------------------------------
+
+
+def _export(env: Env, path: Path, *, json_output: bool) -> int:
+    from studyaws.ui.quiz import _open_store
+
+    with _open_store(env) as store:
+        data = store.export(env.now())
+    try:
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise StudyawsError(f"can't write {path}: {exc.strerror or exc}") from None
+    cards, reviews = len(data["cards"]), len(data["reviews"])
+    if json_output:
+        env.stdout.write(json.dumps({"exported": str(path), "cards": cards, "reviews": reviews}))
+        env.stdout.write("\n")
+    else:
+        env.console.print(
+            f"Wrote {cards} cards and {reviews} answers to {path}.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    return int(ExitStatus.OK)
+
+
+def _import(env: Env, path: Path, *, json_output: bool) -> int:
+    from studyaws.study.store import StoreError
+    from studyaws.ui.quiz import _open_store
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StudyawsError(f"can't read {path}: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise StudyawsError(f"{path} is not JSON: {exc}") from None
+    with _open_store(env) as store:
+        try:
+            cards, reviews = store.import_(data, env.now())
+        except StoreError as exc:
+            raise StudyawsError(f"{path}: {exc}") from None
+    if json_output:
+        env.stdout.write(json.dumps({"imported": str(path), "cards": cards, "reviews": reviews}))
+        env.stdout.write("\n")
+    else:
+        env.console.print(
+            f"Imported {cards} cards and {reviews} answers from {path}.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    return int(ExitStatus.OK)
+
+
+def _reset(env: Env, topic: str, *, yes: bool, json_output: bool) -> int:
+    from studyaws.ui.quiz import _load, _open_store, _topics
+
+    topic = topic.lower()
+    if topic != "all":
+        known = _topics(_load(env))
+        if topic not in known:
+            raise UsageError(f"unknown topic '{topic}'; topics: {', '.join([*known, 'all'])}")
+    what = "all your progress" if topic == "all" else f"your progress on {topic}"
+    if not yes:
+        if not env.interactive:
+            raise UsageError(f"--reset forgets {what}: add --yes to confirm (no terminal to ask)")
+        prompter = env.prompter
+        if prompter is None:
+            from studyaws.ui.prompts import QuestionaryPrompter
+
+            prompter = QuestionaryPrompter()
+        if not prompter.confirm(f"Forget {what}? This can't be undone.", default=False):
+            env.console.print("Nothing was reset.")
+            return int(ExitStatus.OK)
+    with _open_store(env) as store:
+        removed = store.reset(None if topic == "all" else topic)
+    if json_output:
+        env.stdout.write(json.dumps({"reset": topic, "cards": removed}) + "\n")
+    else:
+        env.console.print(
+            f"Forgot {what} ({removed} cards).", markup=False, highlight=False, soft_wrap=True
+        )
+    return int(ExitStatus.OK)
