@@ -78,3 +78,20 @@ def test_every_section_has_questions() -> None:
 def test_question_types_are_all_used() -> None:
     used = {q.type for q in COURSE.questions}
     assert {"single", "multi", "numeric", "order", "truefalse"} <= used
+
+
+LIMIT_IN_PROSE = re.compile(
+    r"\b\d[\d,.]*\s*(?:seconds?|minutes?|hours?|days?|KB|MB|GB|KiB|MiB|GiB|bytes|messages"
+    r"|TPS|msg/s|attempts|retries|layers)\b"
+)
+
+
+def test_notes_take_limits_from_facts_not_typed_in_prose() -> None:
+    """A number is written once, in its fact; prose says {fact:ID} (code blocks are examples)."""
+    typed = []
+    for topic in COURSE.topics:
+        for section in topic.sections:
+            prose = re.sub(r"```.*?```", "", section.body, flags=re.DOTALL)
+            prose = re.sub(r"`[^`]*`", "", prose)
+            typed += [(topic.id, section.id, m.group()) for m in LIMIT_IN_PROSE.finditer(prose)]
+    assert typed == []
