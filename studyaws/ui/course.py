@@ -1,11 +1,16 @@
-"""Loading the course for a command: content problems become one line and exit status 1."""
+"""What a command opens: the course and the learner's progress store, errors as one line."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from studyaws.content.model import Course, Topic
 from studyaws.content.problems import ContentError
 from studyaws.errors import StudyawsError, UsageError
 from studyaws.ui.env import Env
+
+if TYPE_CHECKING:
+    from studyaws.study.store import Store
 
 
 def load(env: Env) -> Course:
@@ -31,3 +36,21 @@ def find_topic(course: Course, topic_id: str) -> Topic:
         known = ", ".join(t.id for t in course.topics) or "none"
         raise UsageError(f"unknown topic '{topic_id}'; topics: {known}")
     return topic
+
+
+def topic_ids(course: Course) -> list[str]:
+    """Topic ids in course order, then any topic only questions name (a learner's content)."""
+    ids = [t.id for t in course.topics]
+    return ids + sorted({q.topic for q in course.questions} - set(ids))
+
+
+def open_store(env: Env) -> Store:
+    """The progress store under `env.data_dir`; a problem opening it is one line, status 1."""
+    from studyaws.study.store import Store, StoreError
+
+    try:
+        return Store.open(env.data_dir, env.now(), warn=env.warn)
+    except StoreError as exc:
+        raise StudyawsError(str(exc)) from None
+    except OSError as exc:
+        raise StudyawsError(f"can't open your progress in {env.data_dir}: {exc}") from None

@@ -55,10 +55,11 @@ def progress(
 def _summary(env: Env) -> Progress:
     from studyaws.study.selection import quizzable
     from studyaws.study.stats import summarize
-    from studyaws.ui.quiz import _load, _open_store
+    from studyaws.ui import course as course_ui
+    from studyaws.ui.course import open_store
 
-    course = _load(env)
-    with _open_store(env) as store:
+    course = course_ui.load(env)
+    with open_store(env) as store:
         cards, reviews = store.cards(), store.reviews()
     return summarize(cards, reviews, quizzable(course.questions), env.now())
 
@@ -207,9 +208,9 @@ def _show(env: Env, *, json_output: bool) -> int:
 
 
 def _export(env: Env, path: Path, *, json_output: bool) -> int:
-    from studyaws.ui.quiz import _open_store
+    from studyaws.ui.course import open_store
 
-    with _open_store(env) as store:
+    with open_store(env) as store:
         data = store.export(env.now())
     try:
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
@@ -231,7 +232,7 @@ def _export(env: Env, path: Path, *, json_output: bool) -> int:
 
 def _import(env: Env, path: Path, *, json_output: bool) -> int:
     from studyaws.study.store import StoreError
-    from studyaws.ui.quiz import _open_store
+    from studyaws.ui.course import open_store
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -239,7 +240,7 @@ def _import(env: Env, path: Path, *, json_output: bool) -> int:
         raise StudyawsError(f"can't read {path}: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise StudyawsError(f"{path} is not JSON: {exc}") from None
-    with _open_store(env) as store:
+    with open_store(env) as store:
         try:
             cards, reviews = store.import_(data, env.now())
         except StoreError as exc:
@@ -258,11 +259,12 @@ def _import(env: Env, path: Path, *, json_output: bool) -> int:
 
 
 def _reset(env: Env, topic: str, *, yes: bool, json_output: bool) -> int:
-    from studyaws.ui.quiz import _load, _open_store, _topics
+    from studyaws.ui import course as course_ui
+    from studyaws.ui.course import open_store, topic_ids
 
     topic = topic.lower()
     if topic != "all":
-        known = _topics(_load(env))
+        known = topic_ids(course_ui.load(env))
         if topic not in known:
             raise UsageError(f"unknown topic '{topic}'; topics: {', '.join([*known, 'all'])}")
     what = "all your progress" if topic == "all" else f"your progress on {topic}"
@@ -277,7 +279,7 @@ def _reset(env: Env, topic: str, *, yes: bool, json_output: bool) -> int:
         if not prompter.confirm(f"Forget {what}? This can't be undone.", default=False):
             env.console.print("Nothing was reset.")
             return int(ExitStatus.OK)
-    with _open_store(env) as store:
+    with open_store(env) as store:
         removed = store.reset(None if topic == "all" else topic)
     if json_output:
         env.stdout.write(json.dumps({"reset": topic, "cards": removed}) + "\n")

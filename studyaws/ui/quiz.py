@@ -46,6 +46,8 @@ from studyaws.study.grading import (
     to_json,
 )
 from studyaws.study.scheduling import rating_for
+from studyaws.ui import course as course_ui
+from studyaws.ui.course import open_store, topic_ids
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -89,9 +91,9 @@ def quiz(
     exam: bool = False,
     json_output: bool = False,
 ) -> int:
-    course = _load(env)
+    course = course_ui.load(env)
     topic = topic.lower()
-    known_topics = _topics(course)
+    known_topics = topic_ids(course)
     if topic != "all" and topic not in known_topics:
         raise UsageError(f"unknown topic '{topic}'; topics: {', '.join([*known_topics, 'all'])}")
     pool = selection.quizzable(course.questions_for(topic))
@@ -125,10 +127,10 @@ def quiz(
 
 
 def review(env: Env, *, n: int = 20, json_output: bool = False) -> int:
-    course = _load(env)
+    course = course_ui.load(env)
     now = env.now()
     by_id = {q.id: q for q in selection.quizzable(course.questions)}
-    with _open_store(env) as store:
+    with open_store(env) as store:
         dues = {qid: due for qid, due in store.dues().items() if qid in by_id}
     ids = selection.due_ids(dues, now, n)
     seed = new_seed()
@@ -169,31 +171,6 @@ def review(env: Env, *, n: int = 20, json_output: bool = False) -> int:
 def new_seed() -> int:
     """A fresh, short seed (shown, so the quiz can be replayed)."""
     return random.SystemRandom().randrange(1, 10_000)
-
-
-# -- helpers shared with progress ---------------------------------------------------------------
-
-
-def _load(env: Env) -> Course:
-    from studyaws.ui import course as course_ui
-
-    return course_ui.load(env)
-
-
-def _topics(course: Course) -> list[str]:
-    ids = [t.id for t in sorted(course.topics, key=lambda t: (t.order, t.id))]
-    return ids + sorted({q.topic for q in course.questions} - set(ids))
-
-
-def _open_store(env: Env) -> Store:
-    from studyaws.study.store import Store, StoreError
-
-    try:
-        return Store.open(env.data_dir, env.now(), warn=env.warn)
-    except StoreError as exc:
-        raise StudyawsError(str(exc)) from None
-    except OSError as exc:
-        raise StudyawsError(f"can't open your progress in {env.data_dir}: {exc}") from None
 
 
 def _count(number: int, word: str) -> str:
@@ -311,7 +288,7 @@ class _Session:
     # -- the loop ------------------------------------------------------------------------------
 
     def run(self) -> int:
-        self.store = _open_store(self.env)
+        self.store = open_store(self.env)
         self.started = self.env.monotonic()
         if self.exam:
             self.deadline = self.started + EXAM_SECONDS_PER_QUESTION * len(self.outcomes)
