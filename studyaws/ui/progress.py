@@ -52,7 +52,7 @@ def progress(
 # -- the view -------------------------------------------------------------------------------------
 
 
-def _summary(env: Env) -> Progress:
+def summary(env: Env) -> Progress:
     from studyaws.study.selection import quizzable
     from studyaws.study.stats import summarize
     from studyaws.ui import course as course_ui
@@ -151,7 +151,7 @@ class _Writer:
 
 
 def _show(env: Env, *, json_output: bool) -> int:
-    p = _summary(env)
+    p = summary(env)
     if json_output:
         env.stdout.write(json.dumps(progress_json(p)) + "\n")
         return int(ExitStatus.OK)

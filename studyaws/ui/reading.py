@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.markdown import CodeBlock, Markdown, MarkdownElement
@@ -32,6 +32,9 @@ from studyaws.errors import UsageError
 from studyaws.ui.course import find_topic, load
 from studyaws.ui.diagram import render_list, render_text
 from studyaws.ui.env import Env
+
+if TYPE_CHECKING:
+    from studyaws.study.stats import Progress
 
 NARROW = 60
 
@@ -199,6 +202,24 @@ def render_learn(env: Env, topic_id: str, section_id: str | None) -> str:
 # -- topics and welcome -----------------------------------------------------------------------
 
 
+def _progress(env: Env) -> Progress | None:
+    """The learner's progress, or None before their first answer (no store is created here)."""
+    from studyaws.study.store import DB_NAME
+
+    if not (env.data_dir / DB_NAME).exists():
+        return None
+    from studyaws.ui.progress import summary
+
+    return summary(env)
+
+
+def _mastery(progress: Progress | None, topic_id: str) -> str:
+    if progress is None:
+        return ""
+    found = next((m for m in progress.topics if m.name == topic_id), None)
+    return f", {round(found.mastery * 100)}% mastered" if found is not None else ""
+
+
 def _counts(course: Course, topic: Topic) -> tuple[int, int]:
     questions = len(course.questions_for(topic.id))
     scenarios = sum(1 for s in course.scenarios.values() if getattr(s, "topic", None) == topic.id)
@@ -224,13 +245,15 @@ def topics(env: Env, *, json_output: bool) -> int:
         env.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return 0
     console = env.console
+    progress = _progress(env)
     for topic in course.topics:
         questions, scenarios = _counts(course, topic)
         head = Text()
         head.append(f"{topic.id}", style="bold cyan")
         head.append(f"  {topic.title}", style="bold")
         head.append(
-            f"  ({len(topic.sections)} sections, {questions} questions, {scenarios} scenarios)",
+            f"  ({len(topic.sections)} sections, {questions} questions, {scenarios} scenarios"
+            f"{_mastery(progress, topic.id)})",
             style="dim",
         )
         console.print(head)
@@ -248,23 +271,34 @@ def topics(env: Env, *, json_output: bool) -> int:
 
 def welcome(env: Env) -> int:
     course = load(env)
+    progress = _progress(env)
     console = env.console
     console.print(Text("studyaws: AWS messaging and serverless, in your terminal", style="bold"))
     console.print("")
     for topic in course.topics:
         questions, _ = _counts(course, topic)
         line = Text(f"  {topic.id:<8}", style="bold cyan")
-        line.append(f"{topic.title} ({len(topic.sections)} sections, {questions} questions)")
+        line.append(
+            f"{topic.title} ({len(topic.sections)} sections, {questions} questions"
+            f"{_mastery(progress, topic.id)})"
+        )
         console.print(line)
     console.print("")
+    if progress is not None and progress.due_now:
+        due = f"{progress.due_now} question{'s' if progress.due_now != 1 else ''}"
+        console.print(Text(f"Due for review now: {due}", style="bold yellow"))
+        console.print("")
     first = course.topics[0].id if course.topics else "sqs"
-    console.print(Text("Next steps:", style="bold"))
-    for command, what in (
+    steps = [
         (f"studyaws learn {first}", "read the notes"),
         (f"studyaws quiz {first}", "test yourself"),
         ("studyaws review", "answer what is due"),
         ("studyaws topics", "see every section"),
-    ):
+    ]
+    if progress is not None and progress.due_now:
+        steps.insert(0, steps.pop(2))  # what is due comes first
+    console.print(Text("Next steps:", style="bold"))
+    for command, what in steps:
         line = Text(f"  {command:<24}", style="bold")
         line.append(what)
         console.print(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -188,3 +189,16 @@ def test_a_learners_directory_adds_a_topic(
     status, out, _ = run(capsys, "--content", str(mini_course_dir), "learn", "demo", "basics")
     assert status == 0
     assert "0 seconds – 12 hours" in out
+
+
+def test_welcome_and_topics_show_mastery_once_the_learner_has_answered(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, before, _ = run(capsys)
+    assert "mastered" not in before
+    monkeypatch.setattr("sys.stdin", io.StringIO("1\n"))
+    run(capsys, "quiz", "sqs", "-n", "1", "--seed", "3")
+    _, after, _ = run(capsys)
+    assert re.search(r"sqs\s+Amazon SQS \(14 sections, \d+ questions, \d+% mastered\)", after)
+    _, listing, _ = run(capsys, "topics")
+    assert "% mastered)" in listing

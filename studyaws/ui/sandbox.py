@@ -1,0 +1,158 @@
+"""`studyaws sandbox`: the playground shell and the script runner around `studyaws.sandbox`.
+
+- `--script FILE` (or `-`), or stdin that is not a terminal: run the lines in order. Each result is
+  one line (one JSON object with `--json`). A line that is not a command stops the script: exit
+  code 2 and `line N: ...` on stderr; nothing after it runs. Errors of the simulated API are
+  results, and the exit code stays 0.
+- A terminal: an interactive shell (prompt_toolkit, imported here only) with history, tab
+  completion of command names, flags and queue names, `help`, `show` (rich), `undo`, `reset`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studyaws.errors import ExitStatus
+from studyaws.sandbox import Outcome, SandboxSyntaxError, Session, run_script
+from studyaws.sandbox.language import COMMANDS
+from studyaws.sandbox.text import describe
+
+if TYPE_CHECKING:
+    from prompt_toolkit.completion import CompleteEvent, Completion
+    from prompt_toolkit.document import Document
+    from rich.console import RenderableType
+
+    from studyaws.ui.env import Env
+
+
+def sandbox(env: Env, *, script: str | None, json_output: bool, seed: int) -> int:
+    """Run the sandbox; returns the exit status."""
+    session = Session(seed)
+    if script is None and env.interactive:
+        return _shell(env, session, json_output=json_output)
+    if script is None or script == "-":
+        lines: Iterable[str] = env.stdin
+    else:
+        path = Path(script)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            env.error(f"cannot read script {script}: {exc}")
+            return int(ExitStatus.USAGE)
+        lines = text.splitlines()
+    failure = run_script(session, _strip(lines), lambda o: _print(env, o, json_output=json_output))
+    if failure is not None:
+        env.error(f"line {failure.line_number}: {failure.message}")
+        return int(ExitStatus.USAGE)
+    return int(ExitStatus.OK)
+
+
+def _strip(lines: Iterable[str]) -> Iterator[str]:
+    for line in lines:
+        yield line.rstrip("\r\n")
+
+
+def _print(env: Env, outcome: Outcome, *, json_output: bool) -> None:
+    if json_output:
+        env.stdout.write(json.dumps(outcome.result, ensure_ascii=False) + "\n")
+    else:
+        for line in describe(outcome.command, outcome.result):
+            env.stdout.write(_safe(line) + "\n")
+    env.stdout.flush()
+
+
+def _safe(text: str) -> str:
+    """Learner text can carry terminal control characters: show them, don't obey them."""
+    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in text)
+
+
+# -- the interactive shell ----------------------------------------------------------------------
+
+
+def _shell(env: Env, session: Session, *, json_output: bool) -> int:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import InMemoryHistory
+
+    prompt: PromptSession[str] = PromptSession(
+        history=InMemoryHistory(), completer=_completer(session)
+    )
+    env.stdout.write(f"studyaws sandbox (seed {session.seed}) — type 'help', Ctrl-D to leave.\n")
+    while True:
+        try:
+            line = prompt.prompt(f"[t={session.world.now_s}s] > ")
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return int(ExitStatus.OK)
+        if line.strip() in ("exit", "quit"):
+            return int(ExitStatus.OK)
+        shell_line(env, session, line, json_output=json_output)
+
+
+def shell_line(env: Env, session: Session, line: str, *, json_output: bool) -> None:
+    """One line typed in the shell: a bad line is a message, never the end of the session."""
+    try:
+        outcome = session.execute(line)
+    except SandboxSyntaxError as exc:
+        env.error(exc.message)
+        return
+    if outcome is None:
+        return
+    if outcome.command.name == "show" and not json_output:
+        env.console.print(render_world(outcome.result["world"]))
+        return
+    _print(env, outcome, json_output=json_output)
+
+
+def render_world(snapshot: dict[str, Any]) -> RenderableType:
+    """The world as a rich table: one row per queue, message ids by state."""
+    from rich.table import Table
+
+    table = Table(title=f"t={snapshot['now']}s · seed {snapshot['seed']}", expand=False)
+    for header in ("queue", "visible", "in flight", "delayed", "DLQ"):
+        table.add_column(header, overflow="fold")
+    for name, q in snapshot["queues"].items():
+        dlq = f"{q['dead_letter_queue']} (after {q['max_receive_count']})"
+        table.add_row(
+            name + (" [FIFO]" if q["fifo"] else ""),
+            " ".join(q["visible"]) or "-",
+            " ".join(q["in_flight"]) or "-",
+            " ".join(q["delayed"]) or "-",
+            dlq if q["dead_letter_queue"] else "-",
+            style=None,
+        )
+    return table
+
+
+def _completer(session: Session) -> Any:
+    from prompt_toolkit.completion import Completer, Completion
+
+    class SandboxCompleter(Completer):
+        def get_completions(
+            self, document: Document, complete_event: CompleteEvent
+        ) -> Iterator[Completion]:
+            for word in completions(session, document.text_before_cursor):
+                yield Completion(word, start_position=-len(_last_word(document.text_before_cursor)))
+
+    return SandboxCompleter()
+
+
+def _last_word(text: str) -> str:
+    return "" if not text or text[-1].isspace() else text.split()[-1]
+
+
+def completions(session: Session, text: str) -> list[str]:
+    """What may come next: command names first, then flags and queue names."""
+    words = text.split()
+    current = _last_word(text)
+    if len(words) == 0 or (len(words) == 1 and current):
+        return sorted(n for n in COMMANDS if n.startswith(current))
+    spec = COMMANDS.get(words[0])
+    if spec is None:
+        return []
+    if current.startswith("-"):
+        return [f"--{f.name}" for f in spec.flags if f"--{f.name}".startswith(current)]
+    return [q for q in session.queue_names() if q.startswith(current)]
