@@ -1,0 +1,72 @@
+"""Errors of the simulated AWS API, named with AWS's own error codes.
+
+A command that breaks a rule raises one of these *before* it changes anything: the world's state and
+its event log are exactly as they were (h11's rule: a rejected input leaves state unchanged). The
+sandbox turns an `AwsError` into `{"ok": false, "error": {"code": ..., "message": ...}}`; it is a
+result of the simulated API, not a crash.
+
+The class names are the AWS error codes (hence no `Error` suffix); `code` is what the wire says.
+"""
+
+from __future__ import annotations
+
+
+class AwsError(Exception):
+    """An error response of the simulated AWS API: `code` is AWS's error code."""
+
+    code = "InternalError"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{self.code}: {message}")
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+class QueueDoesNotExist(AwsError):  # noqa: N818 (AWS's name)
+    code = "QueueDoesNotExist"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The specified queue {name} does not exist.")
+
+
+class QueueAlreadyExists(AwsError):  # noqa: N818
+    code = "QueueAlreadyExists"
+
+
+class InvalidParameterValue(AwsError):  # noqa: N818
+    code = "InvalidParameterValue"
+
+
+class InvalidParameterCombination(AwsError):  # noqa: N818
+    code = "InvalidParameterCombination"
+
+
+class MissingParameter(AwsError):  # noqa: N818
+    code = "MissingParameter"
+
+
+class ReceiptHandleIsInvalid(AwsError):  # noqa: N818
+    code = "ReceiptHandleIsInvalid"
+
+
+class PurgeQueueInProgress(AwsError):  # noqa: N818
+    code = "PurgeQueueInProgress"
+
+
+class UnsupportedOperation(AwsError):  # noqa: N818
+    code = "UnsupportedOperation"
+
+
+class ResourceNotFoundException(AwsError):  # noqa: N818
+    code = "ResourceNotFoundException"
+
+
+class TooManyRequestsException(AwsError):  # noqa: N818
+    code = "TooManyRequestsException"
+
+
+def invalid_value(name: str, value: object, reason: str) -> InvalidParameterValue:
+    """AWS's wording: `Value 11 for parameter MaxNumberOfMessages is invalid. Reason: ...`."""
+    return InvalidParameterValue(f"Value {value} for parameter {name} is invalid. Reason: {reason}")

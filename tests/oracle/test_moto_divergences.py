@@ -1,0 +1,149 @@
+"""Where moto diverges from AWS: the engine follows AWS, and moto's behaviour is pinned here so
+docs/fidelity.md stays true (if moto changes, this test says which row to update).
+
+Each row: a scenario, what AWS does (asserted on the engine), what moto 5.x does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from .test_moto_differential import bodies
+
+
+def sqs_05(d: Any) -> Any:
+    d.create("q")
+    d.send("q", "m")
+    d.advance(6 * 3600)
+    [(_, handle, _)] = d.recv("q")
+    return d.error(lambda: d.cmv("q", handle, 11 * 3600))
+
+
+def sqs_08(d: Any) -> Any:
+    d.create("q.fifo", fifo=True, cbd=True)
+    d.send("q.fifo", "m", group="g")
+    [(_, handle, _)] = d.recv("q.fifo")
+    d.advance(31)
+    return d.error(lambda: d.delete("q.fifo", handle))
+
+
+def sqs_09a(d: Any) -> Any:
+    d.create("q")
+    d.send("q", "m")
+    [(_, handle, _)] = d.recv("q")
+    d.delete("q", handle)
+    return d.error(lambda: d.cmv("q", handle, 10))
+
+
+def sqs_09b(d: Any) -> Any:
+    d.create("q")
+    d.send("q", "m")
+    [(_, handle, _)] = d.recv("q")
+    d.advance(31)
+    d.cmv("q", handle, 300)
+    return d.counts("q")
+
+
+def sqs_10_range(d: Any) -> Any:
+    d.create("dlq")
+    return d.error(lambda: d.create("src", dlq="dlq", max_receives=1001))
+
+
+def sqs_13(d: Any) -> Any:
+    d.create("dlq.fifo", fifo=True, retention=60)
+    d.create("src.fifo", fifo=True, retention=600, cbd=True, dlq="dlq.fifo", max_receives=1)
+    d.send("src.fifo", "m", group="g")
+    d.recv("src.fifo")
+    d.advance(40)
+    d.recv("src.fifo")
+    d.advance(25)
+    return bodies(d.recv("dlq.fifo"))
+
+
+def sqs_14(d: Any) -> Any:
+    d.create("f.fifo", fifo=True)
+    return d.error(lambda: d.create("b", dlq="f.fifo", max_receives=3))
+
+
+def sqs_20(d: Any) -> Any:
+    d.create("q.fifo", fifo=True, delay=60, cbd=True)
+    d.send("q.fifo", "y", group="g", delay=0)
+    return d.counts("q.fifo")
+
+
+def sqs_21(d: Any) -> Any:
+    d.create("q.fifo", fifo=True, delay=60, cbd=True)
+    d.send("q.fifo", "m", group="g")
+    d.advance(1)
+    d.set_attrs("q.fifo", delay=0)
+    d.advance(1)
+    return bodies(d.recv("q.fifo"))
+
+
+def sqs_22(d: Any) -> Any:
+    d.create("q", retention=60)
+    d.send("q", "old")
+    d.advance(30)
+    d.send("q", "young")
+    d.advance(31)
+    return bodies(d.recv("q", 10))
+
+
+def fifo_04(d: Any) -> Any:
+    d.create("q.fifo", fifo=True, cbd=True)
+    for body, group in (("A1", "A"), ("B1", "B"), ("A2", "A")):
+        d.send("q.fifo", body, group=group)
+    return [b for b, _ in bodies(d.recv("q.fifo", 2))]
+
+
+def fifo_05(d: Any) -> Any:
+    d.create("q.fifo", fifo=True)
+    first = d.send("q.fifo", "first", group="g", dedup="X")
+    d.advance(60)
+    second = d.send("q.fifo", "second", group="g", dedup="X")
+    return (first == second, d.counts("q.fifo"))
+
+
+def fifo_06(d: Any) -> Any:
+    d.create("q.fifo", fifo=True)
+    d.send("q.fifo", "a", group="g", dedup="X")
+    [(_, handle, _)] = d.recv("q.fifo")
+    d.delete("q.fifo", handle)
+    d.send("q.fifo", "a", group="g", dedup="X")
+    return d.counts("q.fifo")
+
+
+def fifo_08(d: Any) -> Any:
+    d.create("q.fifo", fifo=True, scope="messageGroup")
+    d.send("q.fifo", "a", group="g1", dedup="X")
+    d.send("q.fifo", "b", group="g2", dedup="X")
+    return d.counts("q.fifo")
+
+
+ROWS: dict[str, tuple[Callable[[Any], Any], Any, Any]] = {
+    # case: (scenario, AWS (and the engine), moto)
+    "SQS-05": (sqs_05, None, "InvalidParameterValue"),
+    "SQS-08": (sqs_08, "InvalidParameterValue", None),
+    "SQS-09a": (sqs_09a, "InvalidParameterValue", "ReceiptHandleIsInvalid"),
+    "SQS-09b": (sqs_09b, (1, 0, 0), (0, 1, 0)),
+    "SQS-10-range": (sqs_10_range, "InvalidParameterValue", None),
+    "SQS-13": (sqs_13, [("m", 2)], []),
+    "SQS-14-std-to-fifo": (sqs_14, "InvalidParameterCombination", None),
+    "SQS-20": (sqs_20, (0, 0, 1), (1, 0, 0)),
+    "SQS-21": (sqs_21, [("m", 1)], []),
+    "SQS-22": (sqs_22, [("young", 1)], []),
+    "FIFO-04": (fifo_04, ["A1", "A2"], ["A1", "B1"]),
+    "FIFO-05": (fifo_05, (True, (1, 0, 0)), (False, (1, 0, 0))),
+    "FIFO-06": (fifo_06, (0, 0, 0), (1, 0, 0)),
+    "FIFO-08": (fifo_08, (2, 0, 0), (1, 0, 0)),
+}
+
+
+@pytest.mark.parametrize("case", list(ROWS))
+def test_engine_follows_aws_where_moto_diverges(case, engine, moto) -> None:
+    scenario, aws, moto_does = ROWS[case]
+    assert scenario(engine) == aws
+    assert scenario(moto) == moto_does
