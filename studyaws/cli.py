@@ -260,6 +260,8 @@ def sandbox(
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turn every known failure into one line and an exit status."""
+    import click
+
     from studyaws.errors import ExitStatus, StudyawsError
 
     args = sys.argv[1:] if argv is None else argv
@@ -268,13 +270,15 @@ def main(argv: list[str] | None = None) -> int:
     except StudyawsError as exc:
         sys.stderr.write(f"studyaws: error: {exc.message}\n")
         return int(exc.status)
-    except typer.TyperException as exc:
-        # Typer's usage errors (missing argument, unknown option, bad value): one line, status 2.
-        ctx = getattr(exc, "ctx", None)
-        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    except click.UsageError as exc:
+        # Missing argument, unknown option, bad value: one line, status 2.
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
         sys.stderr.write(f"studyaws: error: {exc.format_message()}{hint}\n")
-        return int(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+        return int(ExitStatus.USAGE)
+    except click.ClickException as exc:
+        sys.stderr.write(f"studyaws: error: {exc.format_message()}\n")
+        return exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
         sys.stderr.write("\nstudyaws: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
