@@ -80,11 +80,11 @@ def _layout(diagram: Diagram) -> tuple[dict[str, _Box], int, int]:
             continue
         if a.row == b.row:
             left = min(a.col, b.col)
-            gap[left] = max(gap[left], len(edge.label) + 5)
+            gap[left] = max(gap[left], len(edge.label) + 6)
             row_height[a.row] = max(row_height[a.row], 2 + parallel[_pair_key(edge)])
         elif a.col != b.col:
             left = min(a.col, b.col)
-            gap[left] = max(gap[left], len(edge.label) + 5)
+            gap[left] = max(gap[left], len(edge.label) + 6)
     x_of = [0] * cols
     for c in range(1, cols):
         x_of[c] = x_of[c - 1] + col_width[c - 1] + gap[c - 1]
@@ -155,7 +155,7 @@ def _horizontal(canvas: _Canvas, a: _Box, b: _Box, label: str, lane: int, dashed
     canvas.put(end if rightward else start, y, "▶" if rightward else "◀")
     if label:
         span = end - start + 1
-        canvas.text(start + max(1, (span - len(label) - 2) // 2), y, f" {label} ")
+        canvas.text(start + max(2, (span - len(label) - 2) // 2), y, f" {label} ")
 
 
 def _vertical(canvas: _Canvas, a: _Box, b: _Box, label: str, lane: int, dashed: bool) -> None:
