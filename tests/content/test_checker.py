@@ -80,3 +80,15 @@ def test_validating_the_bundled_directory_itself_reads_each_file_once() -> None:
 
     _, problems = check((bundled_content_dir(),))
     assert not [p for p in problems if p.code in {"SA301", "SA401"}]
+
+
+def test_an_installed_studyaws_finds_its_course_inside_the_package() -> None:
+    """After a non-editable `pip install .` the course ships in the wheel (studyaws/_bundled)."""
+    import studyaws
+    from studyaws.content.files import bundled_content_dir, bundled_images_dir
+
+    if "site-packages" not in studyaws.__file__:
+        pytest.skip("running from a source checkout (editable install)")
+    assert bundled_content_dir().parent.name == "_bundled"
+    assert (bundled_content_dir() / "topics" / "sqs.yaml").is_file()
+    assert any(bundled_images_dir().glob("*.svg"))
