@@ -258,6 +258,54 @@ def sandbox(
     _done(sandbox_ui.sandbox(_env(ctx), script=script, json_output=json_output, seed=seed))
 
 
+@app.command()
+def scenario(
+    ctx: typer.Context,
+    name: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="Scenario id (leave out to list them)."),
+    ] = None,
+    speed: Annotated[
+        float, typer.Option("--speed", help="Animation speed (2 = twice as fast).")
+    ] = 1.0,
+    step: Annotated[bool, typer.Option("--step", help="Press a key to advance one event.")] = False,
+    no_animate: Annotated[
+        bool, typer.Option("--no-animate", help="Plain narration, one event a line.")
+    ] = False,
+    json_output: JsonOpt = False,
+    settings: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--set", help="Change a setting: KEY=VALUE (repeatable).", metavar="KEY=VALUE"
+        ),
+    ] = None,
+    compare: Annotated[
+        bool,
+        typer.Option("--compare", help="Show the default and the --set timelines side by side."),
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the simulation.")] = 0,
+) -> None:
+    """Play a story on the simulated AWS; predict what happens at each checkpoint.
+
+    Example: studyaws scenario dlq --set max-receives=5 --compare
+    """
+    from studyaws.ui import scenario as scenario_ui
+
+    _done(
+        scenario_ui.scenario(
+            _env(ctx),
+            name,
+            speed=speed,
+            step=step,
+            animate=not no_animate,
+            json_output=json_output,
+            settings=tuple(settings or ()),
+            compare=compare,
+            seed=seed,
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turn every known failure into one line and an exit status."""
     import click

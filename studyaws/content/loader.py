@@ -30,11 +30,7 @@ from studyaws.content.schema import (
 )
 from studyaws.content.text import FACT_REF, fact_refs
 from studyaws.content.units import family, parse_quantity, to_base
-
-try:  # libyaml is ~10x faster; the pure-Python loader gives the same nodes
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from studyaws.content.yamlnodes import compose
 
 
 @dataclass
@@ -64,14 +60,13 @@ def display_path(path: Path, bundled_root: Path | None = None) -> str:
 
 
 def read_file(path: Path, shown: str, parts: _Parts) -> None:
-    reader = Reader(shown)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         parts.problems.append(Problem(Loc(shown, 1, 1), "SA104", f"can't read the file: {exc}"))
         return
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -84,6 +79,7 @@ def read_file(path: Path, shown: str, parts: _Parts) -> None:
     if root is None:
         parts.problems.append(Problem(Loc(shown, 1, 1), "SA102", "the file is empty"))
         return
+    reader = Reader(shown, text)
     kind = read_header(reader, root)
     if kind == "topic":
         topic = read_topic(reader, root)

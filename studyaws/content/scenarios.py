@@ -1,22 +1,269 @@
-"""Scenario files (kind: scenario): read by the scenario player's schema (issue 6).
+"""Scenario files (`kind: scenario`, issue 6): the schema, read node by node like every other kind.
 
-Until the player lands, a scenario file is checked for its header only and otherwise ignored.
+Checks, in the catalogue's groups (problems.py):
+- shape (SA2xx): unknown and missing keys, types, answer kinds, ids;
+- one file (SA301): two checkpoints with one id;
+- references (SA407): a `{placeholder}` or a `what_if` naming a setting the file doesn't define,
+  and — found by running — an answer that names a queue or message the scenario never has;
+- executable (SA501): a line that is not a command, or that the engine rejects without the step
+  saying `fails: CODE`.
+
+The executable checks need the engine, which `studyaws/content/` never imports at module level and
+which costs more than the whole start-up budget to import and run for every bundled file. So they
+run here, lazily, for a learner's own scenario files; the bundled scenarios are run by the test
+suite instead (tests/scenarios/, every scenario played, goldens compared) before they ship.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
-from studyaws.content.schema import Reader
+from studyaws.content.model import Loc
+from studyaws.content.problems import Problem
+from studyaws.content.schema import FACT_ID as _FACT_ID
+from studyaws.content.schema import HEADER, ITEM_ID, OPT, REQ, Reader
+from studyaws.scenarios.model import (
+    ANSWER_KINDS,
+    PLACEHOLDER,
+    STATS,
+    AnswerSpec,
+    Checkpoint,
+    Line,
+    Scenario,
+    Setting,
+    SettingValue,
+    Step,
+)
+
+TOPICS = ("sqs", "sns", "lambda")
+
+_FIELDS = {
+    **HEADER,
+    "id": REQ,
+    "title": REQ,
+    "topic": REQ,
+    "section": OPT,
+    "story": REQ,
+    "settings": OPT,
+    "setup": OPT,
+    "steps": REQ,
+}
+_STEP_FIELDS = {"do": REQ, "say": REQ, "checkpoint": OPT, "fails": OPT}
+_CHECKPOINT_FIELDS = {
+    "id": REQ,
+    "ask": REQ,
+    "answer": REQ,
+    "what_if": REQ,
+    "rule": OPT,
+    "fact": OPT,
+    "concepts": OPT,
+}
+_INT = "tag:yaml.org,2002:int"
 
 
-@dataclass(frozen=True, slots=True)
-class ScenarioStub:
-    id: str
+def read_scenario(reader: Reader, root: yaml.Node) -> Scenario | None:
+    m = reader.mapping(root, _FIELDS, "a scenario file")
+    if m is None or not {"id", "title", "topic", "story", "steps"} <= m.keys():
+        return None
+    settings = _read_settings(reader, m["settings"]) if "settings" in m else ()
+    names = {s.name for s in settings}
+    setup = _read_lines(reader, m["setup"], "setup", names) if "setup" in m else ()
+    steps = reader.each(m["steps"], "steps", lambda n: _read_step(reader, n, settings))
+    if "steps" in m and not steps and not reader.problems:
+        reader.problem(m["steps"], "SA204", "a scenario needs at least one step")
+    seen: set[str] = set()
+    for step in steps:
+        cp = step.checkpoint
+        if cp is None:
+            continue
+        if cp.id in seen:
+            reader.problem(cp.loc, "SA301", f"checkpoint id '{cp.id}' is used twice")
+        seen.add(cp.id)
+    scenario = Scenario(
+        id=reader.ident(m["id"], "scenario id"),
+        title=reader.string(m["title"], "title"),
+        topic=reader.choice(m["topic"], "topic", TOPICS),
+        story=reader.string(m["story"], "story"),
+        settings=settings,
+        setup=setup,
+        steps=steps,
+        section=reader.ident(m["section"], "section") if "section" in m else "",
+        loc=reader.loc(root),
+    )
+    if not reader.problems and not is_bundled(reader.path):
+        reader.problems.extend(executable_problems(scenario))
+    return scenario
 
 
-def read_scenario(reader: Reader, root: yaml.Node) -> ScenarioStub | None:
-    del reader, root
-    return None
+def executable_problems(scenario: Scenario) -> list[Problem]:
+    """Run the scenario on the engine (imported only now): SA501 and SA407 problems."""
+    from studyaws.scenarios.check import check_scenario
+
+    return check_scenario(scenario)
+
+
+def is_bundled(display_path: str) -> bool:
+    """Whether a file the loader shows as `display_path` is part of the shipped course.
+
+    The loader shows a bundled file relative to the working directory when it is below it, else
+    as `content/...`; anything else is a learner's file.
+    """
+    from studyaws.content.files import bundled_content_dir
+
+    path = Path(display_path)
+    if not path.is_absolute() and path.parts[:1] == ("content",) and not path.exists():
+        return True
+    try:
+        path.resolve().relative_to(bundled_content_dir().resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _read_settings(reader: Reader, node: yaml.Node) -> tuple[Setting, ...]:
+    out = []
+    for key_node, value_node in reader.free_mapping(node, "settings"):
+        name = reader.ident(key_node, "setting name")
+        about = ""
+        value: yaml.Node | None = value_node
+        if isinstance(value_node, yaml.MappingNode):
+            sm = reader.mapping(value_node, {"default": REQ, "about": OPT}, f"setting '{name}'")
+            if sm is None or "default" not in sm:
+                continue
+            value = sm["default"]
+            about = reader.string(sm["about"], "about") if "about" in sm else ""
+        default = _setting_value(reader, value, f"setting '{name}'")
+        if default is not None:
+            out.append(Setting(name, default, about, reader.loc(key_node)))
+    return tuple(out)
+
+
+def _setting_value(reader: Reader, node: yaml.Node | None, what: str) -> SettingValue | None:
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in (_INT, "tag:yaml.org,2002:str"):
+        if node is not None:
+            reader.problem(node, "SA203", f"{what} must be an integer or a word")
+        return None
+    if node.tag == _INT:
+        return reader.integer(node, what)
+    return reader.string(node, what)
+
+
+def _read_lines(reader: Reader, node: yaml.Node, what: str, names: set[str]) -> tuple[Line, ...]:
+    items = [node] if isinstance(node, yaml.ScalarNode) else reader.sequence(node, what)
+    lines = []
+    for item in items:
+        text = reader.string(item, f"a line of {what}")
+        if not text:
+            continue
+        for match in PLACEHOLDER.finditer(text):
+            if match.group(1) not in names:
+                known = ", ".join(sorted(names)) or "none"
+                where = (
+                    Loc(
+                        reader.path,
+                        item.start_mark.line + 1,
+                        item.start_mark.column + 1 + match.start(),
+                    )
+                    if isinstance(item, yaml.ScalarNode) and not item.style
+                    else reader.text_loc(item, match.start())
+                )
+                reader.problem(
+                    where,
+                    "SA407",
+                    f"'{{{match.group(1)}}}' names no setting (settings: {known})",
+                )
+        lines.append(Line(text, reader.loc(item)))
+    return tuple(lines)
+
+
+def _read_step(reader: Reader, node: yaml.Node, settings: tuple[Setting, ...]) -> Step | None:
+    m = reader.mapping(node, _STEP_FIELDS, "a step")
+    if m is None or not {"do", "say"} <= m.keys():
+        return None
+    names = {s.name for s in settings}
+    lines = _read_lines(reader, m["do"], "do", names)
+    if not lines:
+        reader.problem(m["do"], "SA204", "a step needs at least one line to do")
+        return None
+    checkpoint = _read_checkpoint(reader, m["checkpoint"], settings) if "checkpoint" in m else None
+    return Step(
+        lines=lines,
+        say=reader.string(m["say"], "say"),
+        checkpoint=checkpoint,
+        fails=reader.string(m["fails"], "fails") if "fails" in m else None,
+        loc=reader.loc(node),
+    )
+
+
+def _read_checkpoint(
+    reader: Reader, node: yaml.Node, settings: tuple[Setting, ...]
+) -> Checkpoint | None:
+    m = reader.mapping(node, _CHECKPOINT_FIELDS, "a checkpoint")
+    if m is None or not {"id", "ask", "answer", "what_if"} <= m.keys():
+        return None
+    answer = _read_answer(reader, m["answer"])
+    if answer is None:
+        return None
+    defaults = {s.name: s.default for s in settings}
+    what_if: list[tuple[str, SettingValue]] = []
+    for key_node, value_node in reader.free_mapping(m["what_if"], "what_if"):
+        name = str(key_node.value)
+        if name not in defaults:
+            known = ", ".join(defaults) or "none"
+            reader.problem(
+                key_node, "SA407", f"what_if names no setting '{name}' (settings: {known})"
+            )
+            continue
+        value = _setting_value(reader, value_node, f"what_if '{name}'")
+        if value is None:
+            continue
+        if value == defaults[name]:
+            reader.problem(
+                value_node, "SA204", f"what_if '{name}' must differ from its default ({value})"
+            )
+        what_if.append((name, value))
+    if isinstance(m["what_if"], yaml.MappingNode) and not m["what_if"].value:
+        reader.problem(m["what_if"], "SA204", "what_if needs the setting that decides the answer")
+    return Checkpoint(
+        id=reader.ident(m["id"], "checkpoint id"),
+        ask=reader.string(m["ask"], "ask"),
+        answer=answer,
+        what_if=tuple(what_if),
+        rule=reader.string(m["rule"], "rule") if "rule" in m else "",
+        fact=reader.ident(m["fact"], "fact", _FACT_ID) if "fact" in m else None,
+        concepts=reader.string_list(m["concepts"], "concepts", ITEM_ID) if "concepts" in m else (),
+        loc=reader.loc(m["answer"]),
+    )
+
+
+def _read_answer(reader: Reader, node: yaml.Node) -> AnswerSpec | None:
+    if isinstance(node, yaml.ScalarNode):
+        kind, arg = reader.string(node, "answer"), ""
+    else:
+        pairs = reader.free_mapping(node, "answer")
+        if len(pairs) != 1:
+            reader.problem(node, "SA204", "answer is one kind, e.g. messages or {count: KIND}")
+            return None
+        kind = str(pairs[0][0].value)
+        arg = reader.string(pairs[0][1], f"answer {kind}")
+    if kind not in ANSWER_KINDS:
+        reader.problem(node, "SA204", f"answer '{kind}' is not one of: {', '.join(ANSWER_KINDS)}")
+        return None
+    needs_arg = kind in ("count", "stat", "location")
+    if needs_arg and not arg:
+        reader.problem(node, "SA204", f"answer {kind} needs a value, e.g. {{{kind}: ...}}")
+        return None
+    if not needs_arg and arg:
+        reader.problem(node, "SA204", f"answer {kind} takes no value")
+        return None
+    if kind == "stat":
+        stat, sep, queue = arg.partition(" of ")
+        if not sep or stat.strip() not in STATS or not queue.strip():
+            reader.problem(
+                node, "SA204", f"answer stat is '<{'|'.join(STATS)}> of QUEUE', not '{arg}'"
+            )
+            return None
+        return AnswerSpec("stat", queue.strip(), stat.strip())
+    return AnswerSpec(kind, arg.strip())

@@ -81,9 +81,11 @@ OPT = Field()
 class Reader:
     """Walks one file's node tree; `problems` collects everything wrong with it."""
 
-    def __init__(self, display_path: str) -> None:
+    def __init__(self, display_path: str, text: str | None = None) -> None:
         self.path = display_path
         self.problems: list[Problem] = []
+        # One scan of the whole file spares a scan of every string when it is clean.
+        self.may_have_control = text is None or "\\" in text or CONTROL.search(text) is not None
 
     # -- positions and problems ---------------------------------------------------------------
 
@@ -165,9 +167,9 @@ class Reader:
             self.problem(node, "SA203", f"{what} must be a string, not {_describe(node)}")
             return ""
         value = str(node.value)
-        if not value.strip() and not allow_empty:
+        if not allow_empty and not value.strip():
             self.problem(node, "SA204", f"{what} must not be empty")
-        match = CONTROL.search(value)
+        match = CONTROL.search(value) if self.may_have_control else None
         if match is not None:
             self.problem(
                 self.text_loc(node, match.start()),

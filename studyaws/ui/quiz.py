@@ -131,7 +131,14 @@ def review(env: Env, *, n: int = 20, json_output: bool = False) -> int:
     now = env.now()
     by_id = {q.id: q for q in selection.quizzable(course.questions)}
     with open_store(env) as store:
-        dues = {qid: due for qid, due in store.dues().items() if qid in by_id}
+        all_dues = store.dues()
+    # Scenario predictions (issue 6): their questions are rebuilt on the engine.
+    predicted = [qid for qid in all_dues if qid.startswith("scenario:")]
+    if predicted:
+        from studyaws.scenarios.questions import predict_questions
+
+        by_id.update((q.id, q) for q in predict_questions(course.scenarios.values(), predicted))
+    dues = {qid: due for qid, due in all_dues.items() if qid in by_id}
     ids = selection.due_ids(dues, now, n)
     seed = new_seed()
     if not ids:

@@ -1,0 +1,41 @@
+"""The executable check of a scenario: run it on the engine, report what fails as content problems.
+
+SA501 — a line is not a command, or the engine rejects it without the step saying `fails:`;
+SA407 — a checkpoint's answer names something the scenario never has (a queue, a message) or
+needs a command its step doesn't run. The what-if runs are checked too: with its `what_if`
+settings, every checkpoint's step must still be reached and its answer must change (else the
+setting decides nothing). Steps after it may fail in the what-if world: that is allowed.
+"""
+
+from __future__ import annotations
+
+from studyaws.content.problems import Problem
+from studyaws.scenarios.model import Scenario
+from studyaws.scenarios.run import ScenarioRunError, run
+
+
+def check_scenario(scenario: Scenario) -> list[Problem]:
+    try:
+        base = run(scenario).answers()
+    except ScenarioRunError as exc:
+        return [Problem(exc.loc, exc.code, exc.message)]
+    problems: list[Problem] = []
+    for cp in scenario.checkpoints:
+        changed = ", ".join(f"{k}={v}" for k, v in cp.what_if)
+        timeline = run(scenario, dict(cp.what_if), strict=False)
+        other = timeline.answers()
+        if cp.id not in other:
+            problems.append(
+                Problem(cp.loc, "SA501", f"checkpoint '{cp.id}' with {changed}: {timeline.stopped}")
+            )
+            continue
+        if other[cp.id].value == base[cp.id].value:
+            problems.append(
+                Problem(
+                    cp.loc,
+                    "SA407",
+                    f"checkpoint '{cp.id}': its answer ({base[cp.id].text()}) stays the same "
+                    f"with {changed}, so what_if names nothing that decides it",
+                )
+            )
+    return problems

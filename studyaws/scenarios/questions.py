@@ -1,0 +1,89 @@
+"""Quiz questions of type `predict` from scenarios: one per checkpoint, the answer from the engine.
+
+A checkpoint becomes a `Question` the quiz's grading already knows: `single` when the answer is
+picked from choices the world offers (message ids, queue names, statuses), `numeric` when it is a
+number (a count, a receive count, seconds). Its id is `scenario:<scenario>:<checkpoint>` — the card
+id the player saves answers under, so `studyaws review` brings a missed prediction back — and it
+keeps `scenario` and `checkpoint` so a UI can say where it comes from. The prompt carries the
+story so far: the step's narration and the lines it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from studyaws.content.model import NumericAnswer, Question
+from studyaws.scenarios.model import Scenario
+from studyaws.scenarios.run import Answer, StepRun, Timeline, run
+
+KEYS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def checkpoint_question(timeline: Timeline, step_run: StepRun) -> Question:
+    """The question a checkpoint asks, with the engine's answer as its key."""
+    scenario = timeline.scenario
+    step = step_run.step
+    cp = step_run.checkpoint
+    answer = step_run.answer
+    assert step is not None
+    assert cp is not None
+    assert answer is not None
+    lines = "\n".join(f"    {line.text}" for line in step_run.lines)
+    prompt = f"{scenario.title}, step {step_run.number}: {step.say}\n\n{lines}\n\n{cp.ask}"
+    explanation = cp.rule or f"The engine decides it: {cp.answer}."
+    common = {
+        "id": scenario.card_id(cp),
+        "topic": scenario.topic,
+        "prompt": prompt,
+        "section": scenario.section,
+        "concepts": cp.concepts or (scenario.id,),
+        "explanation": explanation,
+        "loc": cp.loc,
+        "fact": cp.fact,
+        "scenario": scenario.id,
+        "checkpoint": cp.id,
+    }
+    return as_question(answer, common)
+
+
+def as_question(answer: Answer, common: Mapping[str, object]) -> Question:
+    if answer.numeric:
+        return Question(
+            type="numeric",
+            answer=NumericAnswer(float(answer.value), answer.unit),
+            **common,  # type: ignore[arg-type]
+        )
+    keys = KEYS[: len(answer.choices)]
+    right = keys[answer.choices.index(str(answer.value))]
+    return Question(
+        type="single",
+        choices=tuple(zip(keys, answer.labels, strict=True)),
+        answer=right,
+        why_not=tuple(
+            (k, "The engine played it out differently: see the answer above.")
+            for k in keys
+            if k != right
+        ),
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def predict_questions(
+    scenarios: Iterable[object], ids: Iterable[str] | None = None
+) -> list[Question]:
+    """Every checkpoint of every scenario as a question (only those in `ids` when given)."""
+    wanted = set(ids) if ids is not None else None
+    out = []
+    for scenario in scenarios:
+        if not isinstance(scenario, Scenario):
+            continue
+        cps = [
+            cp for cp in scenario.checkpoints if wanted is None or scenario.card_id(cp) in wanted
+        ]
+        if not cps:
+            continue
+        timeline = run(scenario)
+        for step_run in timeline.steps:
+            if step_run.checkpoint in cps:
+                out.append(checkpoint_question(timeline, step_run))
+    return out
