@@ -7,7 +7,8 @@ reuse it, like `man` keeps formatted pages:
 
 - the key is a hash of the studyaws version, every content file's path, size and mtime, and (for
   pages) the topic, section, width and colour mode; any edit to content gives a new key;
-- the cache lives in `STUDYAWS_HOME/cache` when that is set, else the platform's user cache dir;
+- the cache lives in `env.cache_dir`: `STUDYAWS_HOME/cache` when that is set, else the platform's
+  user cache dir; an `Env` built for a test caches nothing;
 - a cache that can't be read or written is ignored: it is never a reason to fail.
 """
 
@@ -22,19 +23,10 @@ from typing import TypeVar
 
 from studyaws import __version__
 from studyaws.content.files import bundled_content_dir, content_files
-from studyaws.ui.env import APP_NAME, Env
+from studyaws.ui.env import Env
 
 T = TypeVar("T")
 MAX_ENTRIES = 64
-
-
-def cache_dir(env: Env) -> Path:
-    home = env.environ.get("STUDYAWS_HOME")
-    if home:
-        return Path(home).expanduser() / "cache"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
 def content_fingerprint(extra_dirs: Sequence[Path]) -> str:
@@ -55,7 +47,9 @@ def key(*parts: object) -> str:
 
 def cached(env: Env, name: str, build: Callable[[], T]) -> T:
     """`build()`, or its pickled result from an earlier run with the same `name` (a key)."""
-    directory = cache_dir(env)
+    directory = env.cache_dir
+    if directory is None:
+        return build()
     path = directory / f"{name}.pickle"
     try:
         with path.open("rb") as handle:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from studyaws.content.model import Course, Topic
+from studyaws.content.model import Course, Question, Topic
 from studyaws.content.problems import ContentError
 from studyaws.errors import StudyawsError, UsageError
 from studyaws.ui.env import Env
@@ -36,6 +36,24 @@ def find_topic(course: Course, topic_id: str) -> Topic:
         known = ", ".join(t.id for t in course.topics) or "none"
         raise UsageError(f"unknown topic '{topic_id}'; topics: {known}")
     return topic
+
+
+def all_questions(env: Env, course: Course) -> tuple[Question, ...]:
+    """The bank plus one `predict` question per scenario checkpoint, answered by the engine.
+
+    Playing every scenario takes a few milliseconds each, so the result is cached with the course.
+    """
+    from studyaws.ui.cache import cached, key
+
+    def build() -> tuple[Question, ...]:
+        from studyaws.scenarios.questions import predict_questions
+
+        return tuple(predict_questions(course.scenarios.values()))
+
+    # Keyed by the scenarios themselves (frozen data, stable repr), not by the files behind them.
+    scenarios = sorted(course.scenarios.items())
+    predicted = cached(env, f"predict-{key(scenarios)}", build)
+    return course.questions + predicted
 
 
 def topic_ids(course: Course) -> list[str]:

@@ -45,6 +45,16 @@ def default_data_dir(environ: Mapping[str, str]) -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def default_cache_dir(environ: Mapping[str, str]) -> Path:
+    """`STUDYAWS_HOME/cache` if set, else the platform's user cache dir (platformdirs)."""
+    home = environ.get("STUDYAWS_HOME")
+    if home:
+        return Path(home).expanduser() / "cache"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
 def content_dirs_from(environ: Mapping[str, str], extra: tuple[Path, ...] = ()) -> tuple[Path, ...]:
     """Learner content directories: `--content` options first, then `STUDYAWS_CONTENT` entries."""
     dirs = list(extra)
@@ -64,6 +74,7 @@ class Env:
     environ: Mapping[str, str]
     data_dir: Path
     content_dirs: tuple[Path, ...] = ()
+    cache_dir: Path | None = None  # None: nothing is cached (tests)
     sleep: Callable[[float], None] = time.sleep
     now: Callable[[], datetime] = _utc_now
     monotonic: Callable[[], float] = time.monotonic
@@ -90,6 +101,7 @@ class Env:
             stdout_isatty=_isatty(sys.stdout),
             environ=environ,
             data_dir=default_data_dir(environ),
+            cache_dir=default_cache_dir(environ),
             content_dirs=content_dirs_from(environ, content_dirs),
         )
 

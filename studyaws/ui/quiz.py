@@ -96,7 +96,9 @@ def quiz(
     known_topics = topic_ids(course)
     if topic != "all" and topic not in known_topics:
         raise UsageError(f"unknown topic '{topic}'; topics: {', '.join([*known_topics, 'all'])}")
-    pool = selection.quizzable(course.questions_for(topic))
+    pool = selection.quizzable(
+        q for q in course_ui.all_questions(env, course) if topic == "all" or q.topic == topic
+    )
     if concept is not None:
         concepts = selection.concepts_of(pool)
         if concept not in concepts:
@@ -129,15 +131,9 @@ def quiz(
 def review(env: Env, *, n: int = 20, json_output: bool = False) -> int:
     course = course_ui.load(env)
     now = env.now()
-    by_id = {q.id: q for q in selection.quizzable(course.questions)}
+    by_id = {q.id: q for q in selection.quizzable(course_ui.all_questions(env, course))}
     with open_store(env) as store:
         all_dues = store.dues()
-    # Scenario predictions (issue 6): their questions are rebuilt on the engine.
-    predicted = [qid for qid in all_dues if qid.startswith("scenario:")]
-    if predicted:
-        from studyaws.scenarios.questions import predict_questions
-
-        by_id.update((q.id, q) for q in predict_questions(course.scenarios.values(), predicted))
     dues = {qid: due for qid, due in all_dues.items() if qid in by_id}
     ids = selection.due_ids(dues, now, n)
     seed = new_seed()

@@ -196,3 +196,15 @@ def test_player_keeps_quiet_when_json_is_piped(course: Course, tmp_path: Path) -
     env = make_env(tmp_path)
     player = Player(env, course, run(course.scenarios["dlq"]), json_output=True)  # type: ignore[arg-type]
     assert player.quiet
+
+
+def test_the_quiz_asks_predictions_from_scenarios(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each checkpoint is also a `predict` question of `studyaws quiz`, keyed by the engine."""
+    import json
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["quiz", "sqs", "-n", "500", "--seed", "1", "--json"]) == 0
+    asked = [q["id"] for q in json.loads(capsys.readouterr().out)["questions"]]
+    assert any(i.startswith("scenario:") for i in asked)
