@@ -70,3 +70,52 @@ class TooManyRequestsException(AwsError):  # noqa: N818
 def invalid_value(name: str, value: object, reason: str) -> InvalidParameterValue:
     """AWS's wording: `Value 11 for parameter MaxNumberOfMessages is invalid. Reason: ...`."""
     return InvalidParameterValue(f"Value {value} for parameter {name} is invalid. Reason: {reason}")
+
+
+# -- SNS (the wire codes of NotFoundException, InvalidParameterException) -------------------------
+
+
+class NotFound(AwsError):  # noqa: N818
+    code = "NotFound"
+
+
+class InvalidParameter(AwsError):  # noqa: N818
+    code = "InvalidParameter"
+
+
+# -- Lambda -------------------------------------------------------------------------------------
+
+
+class InvalidParameterValueException(AwsError):  # noqa: N818
+    code = "InvalidParameterValueException"
+
+
+class ResourceConflictException(AwsError):  # noqa: N818
+    code = "ResourceConflictException"
+
+
+# -- S3, EventBridge, CodeDeploy ------------------------------------------------------------------
+
+
+class NoSuchBucket(AwsError):  # noqa: N818
+    code = "NoSuchBucket"
+
+
+class BucketAlreadyOwnedByYou(AwsError):  # noqa: N818
+    code = "BucketAlreadyOwnedByYou"
+
+
+class InvalidArgument(AwsError):  # noqa: N818
+    code = "InvalidArgument"
+
+
+class ValidationException(AwsError):  # noqa: N818
+    code = "ValidationException"
+
+
+class ConflictException(AwsError):  # noqa: N818
+    code = "ConflictException"
+
+
+class DeploymentAlreadyStartedException(AwsError):  # noqa: N818
+    code = "DeploymentAlreadyStartedException"

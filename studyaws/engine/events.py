@@ -43,7 +43,7 @@ def ms_to_s(ms: int) -> int | float:
     return ms // 1000 if ms % 1000 == 0 else ms / 1000
 
 
-# -- SQS: queues ------------------------------------------------------------------------------
+# -- SQS: queues --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +58,16 @@ class QueueAttributesChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class QueueDeleted(Event):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class QueuePurged(Event):
     message_ids: tuple[str, ...]
 
 
-# -- SQS: messages ----------------------------------------------------------------------------
+# -- SQS: messages ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +146,7 @@ class MessageMoveTaskCompleted(Event):
     moved: int
 
 
-# -- SQS: polling -----------------------------------------------------------------------------
+# -- SQS: polling -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +159,7 @@ class LongPollEnded(Event):
     message_ids: tuple[str, ...]
 
 
-# -- SQS: simulated non-determinism (only with the chaos switches on) -------------------------
+# -- SQS: simulated non-determinism (only with the chaos switches on) ---------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +179,385 @@ class DeletedCopySurvived(Event):
 @dataclass(frozen=True, slots=True)
 class BatchReordered(Event):
     message_ids: tuple[str, ...]
+
+
+# -- part 2: every field is plain data (str, int, bool, None or a tuple of those) ---------------
+
+
+# -- SNS ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCreated(Event):
+    fifo: bool
+    content_based_dedup: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribed(Event):
+    subscription: str
+    protocol: str
+    endpoint: str
+    raw: bool
+    filter_policy: str | None
+    dlq: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePublished(Event):
+    message_id: str
+    group: str | None
+    dedup_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePublishAccepted(Event):
+    """A FIFO-topic publish inside the deduplication interval: success, nothing delivered."""
+
+    message_id: str
+    dedup_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationFilteredOut(Event):
+    message_id: str
+    subscription: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationDelivered(Event):
+    """One copy delivered: `delivered_id` is the new SQS message (or the async request)."""
+
+    message_id: str
+    subscription: str
+    endpoint: str
+    delivered_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationDeliveryFailed(Event):
+    message_id: str
+    subscription: str
+    endpoint: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationSentToDlq(Event):
+    message_id: str
+    subscription: str
+    dlq: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationDiscarded(Event):
+    message_id: str
+    subscription: str
+    reason: str
+
+
+# -- Lambda: functions, versions, aliases -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionCreated(Event):
+    configuration: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionUpdated(Event):
+    changes: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionPublished(Event):
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class AliasChanged(Event):
+    alias: str
+    version: str
+    additional_version: str | None
+    additional_weight: int  # percent
+
+
+# -- Lambda: invocations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionInvoked(Event):
+    request_id: str
+    invocation_type: str  # RequestResponse, Event, EventSourceMapping
+    version: str
+    concurrent: int  # executions of this function running, this one included
+    attempt: int
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSucceeded(Event):
+    request_id: str
+    version: str
+    duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFailed(Event):
+    request_id: str
+    version: str
+    error_type: str
+    duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class InvocationThrottled(Event):
+    request_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkCallTimedOut(Event):
+    """A function in a VPC without a NAT tried to reach the internet: no route, it hangs."""
+
+    request_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncEventQueued(Event):
+    request_id: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncRetryScheduled(Event):
+    request_id: str
+    retry_at_ms: int
+    reason: str  # FunctionError or Throttled
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncEventFinished(Event):
+    """The end of an asynchronous event: Success, RetriesExhausted or EventAgeExceeded."""
+
+    request_id: str
+    condition: str
+    invocations: int
+    routed_to: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationDeliveryFailed(Event):
+    request_id: str
+    destination: str
+    reason: str
+
+
+# -- Lambda: SQS event source mapping -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventSourceMappingCreated(Event):
+    mapping: str
+    queue: str
+    batch_size: int
+    window_ms: int
+    report_batch_item_failures: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BatchInvoked(Event):
+    mapping: str
+    request_id: str
+    message_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchDeleted(Event):
+    mapping: str
+    message_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchLeftForRetry(Event):
+    """Messages not deleted: they reappear when their visibility timeout ends."""
+
+    mapping: str
+    message_ids: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PollersScaled(Event):
+    mapping: str
+    pollers: int
+
+
+# -- S3, schedules, ALB, extended client --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BucketCreated(Event):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class BucketNotificationConfigured(Event):
+    target: str
+    events: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectCreated(Event):
+    key: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRemoved(Event):
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class S3EventSent(Event):
+    event_name: str
+    key: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleCreated(Event):
+    expression: str
+    target: str
+    next_at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleFired(Event):
+    target: str
+    next_at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleDeleted(Event):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AlbRequestForwarded(Event):
+    method: str
+    path: str
+    request_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlbResponded(Event):
+    status: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadStoredInS3(Event):
+    bucket: str
+    key: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadFetchedFromS3(Event):
+    message_id: str
+    bucket: str
+    key: str
+
+
+# -- consumers and Auto Scaling -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerStarted(Event):
+    consumer: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerProcessed(Event):
+    consumer: str
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerFailed(Event):
+    consumer: str
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerStopping(Event):
+    consumer: str
+    in_flight: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerStopped(Event):
+    consumer: str
+
+
+@dataclass(frozen=True, slots=True)
+class AutoScalingGroupCreated(Event):
+    min_size: int
+    max_size: int
+    backlog_per_instance: int
+    cooldown_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmStateChanged(Event):
+    alarm: str
+    state: str
+    backlog_per_instance: float
+
+
+@dataclass(frozen=True, slots=True)
+class GroupScaled(Event):
+    from_size: int
+    to_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScalingBlockedByCooldown(Event):
+    desired: int
+    until_ms: int
+
+
+# -- CodeDeploy ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentStarted(Event):
+    deployment: str
+    alias: str
+    from_version: str
+    to_version: str
+    config: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficShifted(Event):
+    deployment: str
+    alias: str
+    to_version: str
+    percent: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentSucceeded(Event):
+    deployment: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentRolledBack(Event):
+    deployment: str
+    errors: int
 
 
 class EventLog:

@@ -454,6 +454,31 @@ class Sqs:
         out["ApproximateNumberOfMessagesDelayed"] = queue.n_delayed
         return out
 
+    def delete_queue(self, queue_name: str) -> None:
+        """DeleteQueue: the queue and its messages go at once (AWS: "up to 60 seconds"); long
+        polls waiting on it end empty."""
+        queue = self._queue(queue_name)
+        for msg in list(queue.messages.values()):
+            self._remove(queue, msg)
+        self.clock.cancel(queue.expiry_timer)
+        queue.expiry_timer = None
+        queue.expiries = []
+        del self.queues[queue_name]
+        self.world.resources.pop(("sqs", queue_name), None)
+        self.world.emit(ev.QueueDeleted, "DeleteQueue", queue_name)
+        for poll in list(queue.waiters):
+            queue.waiters.remove(poll)
+            self._finish_poll(poll, [])
+
+    def cancel_receive(self, poll: LongPoll) -> None:
+        """Forget a simulated client's pending long poll (the client went away)."""
+        if poll.done:
+            return
+        poll.done = True
+        self.clock.cancel(poll.timer)
+        if poll in poll.queue.waiters:
+            poll.queue.waiters.remove(poll)
+
     def list_queues(self) -> list[str]:
         return list(self.queues)
 
@@ -474,13 +499,17 @@ class Sqs:
         group: str | None = None,
         dedup_id: str | None = None,
         attributes: dict[str, str] | None = None,
+        size_bytes: int | None = None,
     ) -> SendResult:
-        """SendMessage; on FIFO a duplicate inside the interval returns the original id."""
+        """SendMessage; on FIFO a duplicate inside the interval returns the original id.
+
+        `size_bytes` says how big the body stands for (a short text standing for a large payload),
+        so the size limit can be taught without building a megabyte string."""
         queue = self.queues.get(queue_name)
         if queue is None:
             raise QueueDoesNotExist(queue_name)
         attrs = tuple(attributes.items()) if attributes else ()
-        self._check_message(queue, body, attrs, delay_s, group, dedup_id)
+        self._check_message(queue, body, attrs, delay_s, group, dedup_id, size_bytes)
         now = self.clock.now_ms
         key: tuple[str, str] | None = None
         if queue.config.fifo:
@@ -525,6 +554,7 @@ class Sqs:
         delay_s: int | None,
         group: str | None,
         dedup_id: str | None,
+        size_bytes: int | None = None,
     ) -> None:
         if not body:
             raise MissingParameter("The request must contain the parameter MessageBody.")
@@ -535,7 +565,7 @@ class Sqs:
                 f"[{MAX_ATTRIBUTES}]."
             )
         # sqs_max_message_size: "body + attributes counted together", at most 1 MiB
-        size = len(body.encode())
+        size = len(body.encode()) if size_bytes is None else size_bytes
         if attrs:
             size += sum(len(k.encode()) + len(v.encode()) for k, v in attrs)
         if size > MAX_MESSAGE_BYTES:

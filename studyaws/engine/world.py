@@ -1,7 +1,8 @@
 """The world: one virtual clock, one seeded random, the resources and the event log.
 
 Everything the scenarios, the sandbox and the renderer see comes from here: the services hang off
-the world (`world.sqs`; part 2 adds `world.sns`, `world.lambda_`, ...), share its clock, its
+the world (`world.sqs`, `world.sns`, `world.lambda_`, `world.esm`, `world.s3`, `world.schedules`,
+`world.alb`, `world.consumers`, `world.autoscaling`, `world.deploy`), share its clock, its
 `random.Random(seed)` and its log, and register their resources in `world.resources`.
 
 - `step()` runs the next timer, `run(until_ms)` every timer due up to and including `until_ms`
@@ -19,8 +20,17 @@ import random
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from studyaws.engine.alb import Alb
+from studyaws.engine.autoscaling import AutoScaling
 from studyaws.engine.clock import Clock
+from studyaws.engine.consumers import Consumers
+from studyaws.engine.deploy import CodeDeploy
+from studyaws.engine.esm import EventSourceMappings
 from studyaws.engine.events import Event, EventLog, ms_to_s
+from studyaws.engine.lambda_ import Lambda
+from studyaws.engine.s3 import S3
+from studyaws.engine.schedules import Schedules
+from studyaws.engine.sns import Sns
 from studyaws.engine.sqs import Sqs
 
 LogMode = Literal["full", "off"] | int
@@ -68,6 +78,15 @@ class World:
         self.resources: dict[tuple[str, str], Any] = {}
         self._message_count = 0
         self.sqs = Sqs(self)
+        self.sns = Sns(self)
+        self.lambda_ = Lambda(self)
+        self.esm = EventSourceMappings(self)
+        self.s3 = S3(self)
+        self.schedules = Schedules(self)
+        self.alb = Alb(self)
+        self.consumers = Consumers(self)
+        self.autoscaling = AutoScaling(self)
+        self.deploy = CodeDeploy(self)
 
     # -- time -------------------------------------------------------------------------------
 
@@ -126,4 +145,12 @@ class World:
             "seed": self.seed,
             "chaos": self.chaos.enabled,
             "queues": self.sqs.snapshot(),
+            "topics": self.sns.snapshot(),
+            "functions": self.lambda_.snapshot(),
+            "mappings": self.esm.snapshot(),
+            "buckets": self.s3.snapshot(),
+            "schedules": self.schedules.snapshot(),
+            "consumers": self.consumers.snapshot(),
+            "groups": self.autoscaling.snapshot(),
+            "deployments": self.deploy.snapshot(),
         }

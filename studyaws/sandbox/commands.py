@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from studyaws.engine import CHAOS_ON, AwsError, Chaos, World
+from studyaws.engine.errors import TooManyRequestsException
+from studyaws.engine.events import ms_to_s
 from studyaws.engine.sqs import Received
 from studyaws.sandbox.language import Command, SandboxSyntaxError, help_text, parse
 
@@ -59,6 +61,17 @@ def _set_queue_attributes(world: World, a: dict[str, Any]) -> Result:
 
 def _send(world: World, a: dict[str, Any]) -> Result:
     attrs = a.get("attr")
+    if a.get("extended_client") is not None:
+        mid = world.s3.send_extended(
+            a["queue"],
+            a["body"],
+            a["extended_client"],
+            size=a.get("size"),
+            group=a.get("group"),
+            dedup_id=a.get("dedup_id"),
+            attributes=dict(attrs) if attrs else None,
+        )
+        return {"ok": True, "message_id": mid}
     result = world.sqs.send_message(
         a["queue"],
         a["body"],
@@ -66,6 +79,7 @@ def _send(world: World, a: dict[str, Any]) -> Result:
         group=a.get("group"),
         dedup_id=a.get("dedup_id"),
         attributes=dict(attrs) if attrs else None,
+        size_bytes=a.get("size"),
     )
     return {"ok": True, "message_id": result.message_id}
 
@@ -88,6 +102,8 @@ def _receive(world: World, a: dict[str, Any]) -> Result:
         visibility_timeout_s=a.get("visibility_timeout"),
         receive_request_attempt_id=a.get("attempt_id"),
     )
+    if a.get("extended_client"):
+        got = [world.s3.resolve_extended(a["queue"], r) for r in got]
     return {"ok": True, "messages": [message_json(r) for r in got], "now": world.now_s}
 
 
@@ -107,7 +123,10 @@ def _purge(world: World, a: dict[str, Any]) -> Result:
 
 
 def _stats(world: World, a: dict[str, Any]) -> Result:
-    attrs = world.sqs.get_queue_attributes(a["queue"])
+    name = a["queue"]
+    if name not in world.sqs.queues and name in world.lambda_.functions:
+        return {"ok": True, **world.lambda_.get_function_stats(name)}
+    attrs = world.sqs.get_queue_attributes(name)
     return {
         "ok": True,
         "visible": attrs["ApproximateNumberOfMessages"],
@@ -146,7 +165,252 @@ def _help(_world: World, a: dict[str, Any]) -> Result:
     return {"ok": True, "help": help_text(a.get("command"))}
 
 
+# -- part 2 -------------------------------------------------------------------------------------
+
+
+def _delete_queue(world: World, a: dict[str, Any]) -> Result:
+    world.sqs.delete_queue(a["queue"])
+    return dict(_OK)
+
+
+def _create_topic(world: World, a: dict[str, Any]) -> Result:
+    name = world.sns.create_topic(
+        a["name"],
+        fifo=a.get("fifo", False),
+        content_based_dedup=a.get("content_based_dedup", False),
+    )
+    return {"ok": True, "topic": name}
+
+
+def _subscribe(world: World, a: dict[str, Any]) -> Result:
+    scope = a.get("filter_scope", "attributes")
+    sub = world.sns.subscribe(
+        a["topic"],
+        a["target"],
+        raw=a.get("raw", False),
+        filter_policy=a.get("filter"),
+        filter_scope={"attributes": "MessageAttributes", "body": "MessageBody"}.get(scope, scope),
+        dlq=a.get("dlq"),
+    )
+    return {"ok": True, "subscription": sub}
+
+
+def _publish(world: World, a: dict[str, Any]) -> Result:
+    attrs = a.get("attr")
+    mid = world.sns.publish(
+        a["topic"],
+        a["body"],
+        attributes=dict(attrs) if attrs else None,
+        group=a.get("group"),
+        dedup_id=a.get("dedup_id"),
+        subject=a.get("subject"),
+    )
+    return {"ok": True, "message_id": mid}
+
+
+_FUNCTION_CONFIG = {
+    "duration": "duration_ms",
+    "timeout": "timeout_s",
+    "memory": "memory_mb",
+    "fail": "fail",
+    "env": "env",
+    "vpc": "vpc",
+    "nat": "nat",
+}
+_FUNCTION_OPTIONS = {
+    "reserved_concurrency": "reserved_concurrency",
+    "retries": "retries",
+    "max_event_age": "max_event_age_s",
+    "on_success": "on_success",
+    "on_failure": "on_failure",
+    "dlq": "dlq",
+}
+
+
+def _function_kwargs(a: dict[str, Any]) -> dict[str, Any]:
+    out = {_FUNCTION_CONFIG[k]: v for k, v in a.items() if k in _FUNCTION_CONFIG}
+    out.update({_FUNCTION_OPTIONS[k]: v for k, v in a.items() if k in _FUNCTION_OPTIONS})
+    return out
+
+
+def _create_function(world: World, a: dict[str, Any]) -> Result:
+    name = world.lambda_.create_function(a["name"], **_function_kwargs(a))
+    return {"ok": True, "function": name}
+
+
+def _update_function(world: World, a: dict[str, Any]) -> Result:
+    world.lambda_.update_function(a["name"], **_function_kwargs(a))
+    return dict(_OK)
+
+
+def _invoke(world: World, a: dict[str, Any]) -> Result:
+    if a.get("async"):
+        request_id = world.lambda_.invoke_async(a["function"], a["body"])
+        world.settle()
+        return {"ok": True, "status": 202, "request_id": request_id}
+    try:
+        result = world.lambda_.invoke(a["function"], a["body"])
+    except TooManyRequestsException as exc:
+        return {"ok": False, "status": 429, "error": exc.to_dict()}
+    out: Result = {
+        "ok": True,
+        "status": result.status,
+        "request_id": result.request_id,
+        "version": result.version,
+        "duration": ms_to_s(result.duration_ms),
+    }
+    if result.function_error is not None:
+        out["error"] = {
+            "code": result.function_error,
+            "type": result.payload["errorType"],
+            "message": result.payload["errorMessage"],
+        }
+    else:
+        out["payload"] = result.payload
+    return out
+
+
+def _map(world: World, a: dict[str, Any]) -> Result:
+    mapping = world.esm.create_event_source_mapping(
+        a["queue"],
+        a["function"],
+        batch_size=a.get("batch_size", 10),
+        window_s=a.get("window", 0),
+        report_batch_item_failures=a.get("report_batch_item_failures", False),
+        max_concurrency=a.get("max_concurrency"),
+    )
+    return {"ok": True, "mapping": mapping}
+
+
+def _publish_version(world: World, a: dict[str, Any]) -> Result:
+    return {"ok": True, "version": world.lambda_.publish_version(a["function"])}
+
+
+def _create_alias(world: World, a: dict[str, Any]) -> Result:
+    world.lambda_.create_alias(a["function"], a["alias"], a["version"], extra=a.get("weight"))
+    return dict(_OK)
+
+
+def _deploy(world: World, a: dict[str, Any]) -> Result:
+    deployment = world.deploy.deploy(
+        a["function"],
+        a["alias"],
+        a["version"],
+        config=a["config"],
+        rollback_on_errors=a.get("rollback_on_errors"),
+    )
+    return {"ok": True, "deployment": deployment}
+
+
+def _alb_request(world: World, a: dict[str, Any]) -> Result:
+    response = world.alb.request(
+        a["target"],
+        a["request"],
+        headers=a.get("header"),
+        body=a.get("body", ""),
+        body_size=a.get("body_size"),
+        multi_value=a.get("multi_value", False),
+    )
+    return {
+        "ok": True,
+        "status": response.status,
+        "headers": response.headers,
+        "body": response.body,
+        "event": response.event,
+    }
+
+
+def _create_bucket(world: World, a: dict[str, Any]) -> Result:
+    world.s3.create_bucket(a["name"])
+    return dict(_OK)
+
+
+def _notify(world: World, a: dict[str, Any]) -> Result:
+    world.s3.put_bucket_notification(
+        a["bucket"],
+        a["target"],
+        events=a.get("events", "all"),
+        prefix=a.get("prefix", ""),
+        suffix=a.get("suffix", ""),
+    )
+    return dict(_OK)
+
+
+def _put_object(world: World, a: dict[str, Any]) -> Result:
+    key = world.s3.put_object(a["bucket"], a["key"], size=a.get("size", 0))
+    return {"ok": True, "key": key}
+
+
+def _delete_object(world: World, a: dict[str, Any]) -> Result:
+    world.s3.delete_object(a["bucket"], a["key"])
+    return dict(_OK)
+
+
+def _schedule(world: World, a: dict[str, Any]) -> Result:
+    first_ms = world.schedules.create_schedule(a["name"], a["expression"], a["target"])
+    return {"ok": True, "next": ms_to_s(first_ms)}
+
+
+def _delete_schedule(world: World, a: dict[str, Any]) -> Result:
+    world.schedules.delete_schedule(a["name"])
+    return dict(_OK)
+
+
+def _start_consumers(world: World, a: dict[str, Any]) -> Result:
+    kwargs: dict[str, Any] = {}
+    if "process" in a:
+        kwargs["process_s"] = a["process"] / 1000
+    if "fail" in a:
+        kwargs["fail"] = a["fail"]
+    if "max" in a:
+        kwargs["max_messages"] = a["max"]
+    if "wait" in a:
+        kwargs["wait_s"] = a["wait"]
+    ids = world.consumers.start_consumers(a["queue"], a["count"], **kwargs)
+    world.settle()
+    return {"ok": True, "consumers": ids}
+
+
+def _stop_consumers(world: World, a: dict[str, Any]) -> Result:
+    ids = world.consumers.stop_consumers(a["queue"], a.get("count"))
+    world.settle()
+    return {"ok": True, "stopping": ids}
+
+
+def _autoscale(world: World, a: dict[str, Any]) -> Result:
+    world.autoscaling.autoscale(
+        a["queue"],
+        min_size=a["min"],
+        max_size=a["max"],
+        backlog_per_instance=a["backlog_per_instance"],
+        cooldown_s=a.get("cooldown", 300),
+    )
+    world.settle()
+    return dict(_OK)
+
+
 HANDLERS: dict[str, Handler] = {
+    "delete-queue": _delete_queue,
+    "create-topic": _create_topic,
+    "subscribe": _subscribe,
+    "publish": _publish,
+    "create-function": _create_function,
+    "update-function": _update_function,
+    "invoke": _invoke,
+    "map": _map,
+    "publish-version": _publish_version,
+    "create-alias": _create_alias,
+    "deploy": _deploy,
+    "alb-request": _alb_request,
+    "create-bucket": _create_bucket,
+    "notify": _notify,
+    "put-object": _put_object,
+    "delete-object": _delete_object,
+    "schedule": _schedule,
+    "delete-schedule": _delete_schedule,
+    "start-consumers": _start_consumers,
+    "stop-consumers": _stop_consumers,
+    "autoscale": _autoscale,
     "create-queue": _create_queue,
     "set-queue-attributes": _set_queue_attributes,
     "send": _send,

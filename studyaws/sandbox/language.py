@@ -7,7 +7,13 @@ a bad duration or number — which raises `SandboxSyntaxError` (a script stops t
 Whether a value is *allowed* (a visibility timeout of 13 hours, a queue that does not exist) is the
 engine's call and comes back as an AWS error object.
 
-Durations: `45` or `45s` (seconds), `5m`, `2h`, `1d`; always whole seconds.
+Durations: `45` or `45s` (seconds), `5m`, `2h`, `1d`; always whole seconds — except a Lambda
+`--duration` and a consumer's `--process`, which also take milliseconds (`250ms`).
+
+Part 2 adds SNS, Lambda, the event source mapping (`map`), S3, schedules, ALB, consumers, Auto
+Scaling and CodeDeploy with the spellings of DESIGN §4 (contract and proposal). Additions beyond the
+proposal are listed by `help` too: `update-function`, `delete-queue`, `delete-schedule`, and flags
+such as `subscribe --dlq`, `map --max-concurrency`, `receive --extended-client`.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 _DURATION_RE: Final = re.compile(r"^(\d+)([smhd]?)$")
+_DURATION_MS_RE: Final = re.compile(r"^(\d+)(ms|[smhd]?)$")
 _UNIT_S: Final = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -35,6 +42,39 @@ def parse_duration(text: str) -> int:
     if match is None:
         raise SandboxSyntaxError(f"bad duration '{text}' (use e.g. 45, 45s, 5m, 2h or 1d)")
     return int(match.group(1)) * _UNIT_S[match.group(2)]
+
+
+def parse_duration_ms(text: str) -> int:
+    """`250ms`, `2`, `2s`, `5m` → milliseconds."""
+    match = _DURATION_MS_RE.match(text.strip())
+    if match is None:
+        raise SandboxSyntaxError(f"bad duration '{text}' (use e.g. 250ms, 2s, 5m)")
+    value, unit = int(match.group(1)), match.group(2)
+    return value if unit == "ms" else value * _UNIT_S[unit] * 1000
+
+
+def _parse_fail(text: str) -> str:
+    from studyaws.engine.lambda_ import FailRule
+
+    try:
+        FailRule.parse(text)
+    except ValueError as exc:
+        raise SandboxSyntaxError(str(exc)) from None
+    return text
+
+
+def _parse_header(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition(":")
+    if not sep or not key.strip():
+        raise SandboxSyntaxError(f"bad header '{text}' (use KEY:VALUE)")
+    return key.strip(), value.strip()
+
+
+def _parse_weight(text: str) -> tuple[str, int]:
+    version, sep, percent = text.partition("=")
+    if not sep or not version or not percent.isdigit():
+        raise SandboxSyntaxError(f"bad weight '{text}' (use VERSION=PERCENT, e.g. 2=10)")
+    return version, int(percent)
 
 
 def _parse_int(text: str) -> int:
@@ -63,6 +103,10 @@ _CONVERTERS: Final = {
     "int": _parse_int,
     "kv": _parse_kv,
     "on-off": _parse_on_off,
+    "duration-ms": parse_duration_ms,
+    "fail": _parse_fail,
+    "header": _parse_header,
+    "weight": _parse_weight,
 }
 
 
@@ -72,8 +116,11 @@ class Flag:
     kind: str  # "switch" or a key of _CONVERTERS
     repeat: bool = False
     metavar: str = ""
+    required: bool = False
 
     def usage(self) -> str:
+        if self.required:
+            return f"--{self.name} {self.metavar or self.kind.upper()}"
         if self.kind == "switch":
             text = f"[--{self.name}]"
         else:
@@ -118,6 +165,197 @@ _QUEUE_ATTRS: Final = (
     _d("wait"),
 )
 
+
+def _f(name: str, kind: str = "str", metavar: str = "", *, required: bool = False) -> Flag:
+    return Flag(name, kind, metavar=metavar, required=required)
+
+
+_FUNCTION_FLAGS: Final = (
+    Flag("duration", "duration-ms", metavar="D"),
+    _d("timeout"),
+    _f("fail", "fail", "never|always|first:N|body:TEXT|respond:JSON"),
+    _f("reserved-concurrency", "int", "N"),
+    _f("retries", "int", "0|1|2"),
+    _d("max-event-age"),
+    _f("on-success", "str", "TARGET"),
+    _f("on-failure", "str", "TARGET"),
+    _f("dlq", "str", "TARGET"),
+    _f("memory", "int", "MB"),
+    Flag("env", "kv", repeat=True, metavar="KEY=VALUE"),
+    Flag("vpc", "switch"),
+    Flag("nat", "switch"),
+)
+
+_PART2: Final = (
+    Spec(
+        "create-topic",
+        (("NAME", "str"),),
+        (Flag("fifo", "switch"), Flag("content-based-dedup", "switch")),
+        "create an SNS topic (FIFO: --fifo and a name ending in .fifo)",
+        "sns",
+    ),
+    Spec(
+        "subscribe",
+        (("TOPIC", "str"), ("TARGET", "str")),
+        (
+            Flag("raw", "switch"),
+            _f("filter", "str", "JSON"),
+            _f("filter-scope", "str", "attributes|body"),
+            _f("dlq", "str", "QUEUE"),
+        ),
+        "subscribe a queue or a function (TARGET: NAME, sqs:NAME or lambda:NAME[:ALIAS])",
+        "sns",
+    ),
+    Spec(
+        "publish",
+        (("TOPIC", "str"), ("BODY", "str")),
+        (
+            Flag("attr", "kv", repeat=True, metavar="KEY=VALUE"),
+            _f("group", "str", "G"),
+            _f("dedup-id", "str", "X"),
+            _f("subject", "str", "S"),
+        ),
+        "publish a message: one copy per matching subscription",
+        "sns",
+    ),
+    Spec(
+        "create-function",
+        (("NAME", "str"),),
+        _FUNCTION_FLAGS,
+        "create a simulated function (--duration at 128 MB, e.g. 250ms; --vpc without --nat "
+        "cannot reach the internet and times out)",
+        "lambda",
+    ),
+    Spec(
+        "update-function",
+        (("NAME", "str"),),
+        _FUNCTION_FLAGS,
+        "change $LATEST (published versions never change)",
+        "lambda",
+    ),
+    Spec(
+        "invoke",
+        (("FUNCTION", "str"), ("BODY", "str")),
+        (Flag("async", "switch"),),
+        "invoke FUNCTION[:VERSION|:ALIAS]: 200 (with error when it failed), 202 async, 429 "
+        "throttled",
+        "lambda",
+    ),
+    Spec(
+        "map",
+        (("QUEUE", "str"), ("FUNCTION", "str")),
+        (
+            _f("batch-size", "int", "N"),
+            _d("window"),
+            Flag("report-batch-item-failures", "switch"),
+            _f("max-concurrency", "int", "N"),
+        ),
+        "an SQS event source mapping: pollers receive batches and invoke FUNCTION",
+        "lambda",
+    ),
+    Spec("publish-version", (("FUNCTION", "str"),), (), "snapshot $LATEST as a version", "lambda"),
+    Spec(
+        "create-alias",
+        (("FUNCTION", "str"), ("ALIAS", "str"), ("VERSION", "str")),
+        (_f("weight", "weight", "VERSION=PERCENT"),),
+        "an alias on VERSION, optionally sending PERCENT to a second version",
+        "lambda",
+    ),
+    Spec(
+        "deploy",
+        (("FUNCTION", "str"), ("ALIAS", "str"), ("VERSION", "str")),
+        (
+            _f(
+                "config",
+                "str",
+                "Canary10Percent5Minutes|Linear10PercentEvery1Minute|AllAtOnce",
+                required=True,
+            ),
+            _f("rollback-on-errors", "int", "N"),
+        ),
+        "CodeDeploy: shift ALIAS to VERSION; roll back after N errors of VERSION",
+        "lambda",
+    ),
+    Spec(
+        "alb-request",
+        (("TARGET", "str"), ("REQUEST", "str")),
+        (
+            Flag("header", "header", repeat=True, metavar="KEY:VALUE"),
+            Flag("multi-value", "switch"),
+            _f("body", "str", "TEXT"),
+            _f("body-size", "int", "BYTES"),
+        ),
+        "an HTTP request ('GET /path?q=1') through an ALB to a function",
+        "alb",
+    ),
+    Spec("create-bucket", (("NAME", "str"),), (), "create an S3 bucket", "s3"),
+    Spec(
+        "notify",
+        (("BUCKET", "str"), ("TARGET", "str")),
+        (
+            _f("events", "str", "created|removed|all"),
+            _f("prefix", "str", "P"),
+            _f("suffix", "str", "S"),
+        ),
+        "send the bucket's object events to a queue, topic or function",
+        "s3",
+    ),
+    Spec(
+        "put-object",
+        (("BUCKET", "str"), ("KEY", "str")),
+        (_f("size", "int", "BYTES"),),
+        "store an object (ObjectCreated:Put)",
+        "s3",
+    ),
+    Spec(
+        "delete-object",
+        (("BUCKET", "str"), ("KEY", "str")),
+        (),
+        "delete an object (ObjectRemoved:Delete)",
+        "s3",
+    ),
+    Spec(
+        "schedule",
+        (("NAME", "str"), ("EXPRESSION", "str"), ("TARGET", "str")),
+        (),
+        "an EventBridge schedule: 'rate(2 minutes)' or 'cron(0 20 * * ? *)' (UTC)",
+        "events",
+    ),
+    Spec("delete-schedule", (("NAME", "str"),), (), "delete a schedule", "events"),
+    Spec(
+        "start-consumers",
+        (("QUEUE", "str"),),
+        (
+            _f("count", "int", "N", required=True),
+            Flag("process", "duration-ms", metavar="D"),
+            _f("fail", "fail", "never|always|first:N|body:TEXT"),
+            _f("max", "int", "N"),
+            _d("wait"),
+        ),
+        "simulated EC2 consumers: poll, process D per message, delete (unless they fail)",
+        "ec2",
+    ),
+    Spec(
+        "stop-consumers",
+        (("QUEUE", "str"),),
+        (_f("count", "int", "N"),),
+        "stop consumers (newest first); in-flight work finishes",
+        "ec2",
+    ),
+    Spec(
+        "autoscale",
+        (("QUEUE", "str"),),
+        (
+            _f("min", "int", "N", required=True),
+            _f("max", "int", "N", required=True),
+            _f("backlog-per-instance", "int", "N", required=True),
+            _d("cooldown"),
+        ),
+        "target tracking on backlog per instance: an Auto Scaling group of consumers",
+        "ec2",
+    ),
+)
+
 COMMANDS: dict[str, Spec] = {
     spec.name: spec
     for spec in (
@@ -154,8 +392,11 @@ COMMANDS: dict[str, Spec] = {
                 Flag("group", "str", metavar="G"),
                 Flag("dedup-id", "str", metavar="X"),
                 Flag("attr", "kv", repeat=True, metavar="KEY=VALUE"),
+                Flag("size", "int", metavar="BYTES"),
+                Flag("extended-client", "str", metavar="BUCKET"),
             ),
-            "send a message (SendMessage)",
+            "send a message (SendMessage); --size: the size BODY stands for; "
+            "--extended-client: a body over 1 MiB goes to the bucket and a pointer is sent",
         ),
         Spec(
             "receive",
@@ -165,6 +406,7 @@ COMMANDS: dict[str, Spec] = {
                 _d("wait"),
                 _d("visibility-timeout"),
                 Flag("attempt-id", "str", metavar="X"),
+                Flag("extended-client", "switch"),
             ),
             "receive up to N messages; --wait is long polling on the virtual clock",
         ),
@@ -176,13 +418,21 @@ COMMANDS: dict[str, Spec] = {
             "set a received message's visibility timeout, counted from now",
         ),
         Spec("purge", (("QUEUE", "str"),), (), "delete every message (once per 60 s)"),
-        Spec("stats", (("QUEUE", "str"),), (), "visible, in-flight and delayed counts"),
+        Spec(
+            "stats",
+            (("QUEUE|FUNCTION", "str"),),
+            (),
+            "a queue's visible, in-flight and delayed counts; a function's invocations, errors, "
+            "throttles, concurrency peak, GB-s and cost",
+        ),
+        Spec("delete-queue", (("QUEUE", "str"),), (), "delete a queue and its messages"),
         Spec(
             "start-message-move-task",
             (("DLQ", "str"),),
             (Flag("destination", "str", metavar="QUEUE"), Flag("rate", "int", metavar="N")),
             "redrive a DLQ's messages to their source queues (or --destination), N per second",
         ),
+        *_PART2,
         Spec("tick", (("D", "duration"),), (), "let D of virtual time pass", "world"),
         Spec("log", (), (_d("since", "T"),), "the event log (since T seconds)", "world"),
         Spec(
@@ -192,17 +442,12 @@ COMMANDS: dict[str, Spec] = {
             "standard-queue non-determinism (sampling, reordering, duplicates) on or off",
             "world",
         ),
-        Spec("show", (), (), "the whole world: queues and their messages", "shell"),
+        Spec("show", (), (), "the whole world: every resource and its state", "shell"),
         Spec("help", (), (), "this list; `help COMMAND` for one command", "shell"),
         Spec("undo", (), (), "take back the last command (replays the others)", "shell"),
         Spec("reset", (), (), "start again with an empty world (same seed)", "shell"),
     )
 }
-
-# Commands of the contract that arrive with part 2 of the engine.
-LATER: Final = frozenset(
-    {"create-topic", "subscribe", "publish", "create-function", "invoke", "map"}
-)
 
 
 def strip_comment(line: str) -> str:
@@ -242,8 +487,6 @@ def parse(line: str) -> Command | None:
         return Command("help", {"command": rest[0]})
     spec = COMMANDS.get(name)
     if spec is None:
-        if name in LATER:
-            raise SandboxSyntaxError(f"'{name}' is not available yet (SNS and Lambda come later)")
         raise SandboxSyntaxError(f"unknown command '{name}' (type 'help' for the list)")
     return Command(name, _bind(spec, rest))
 
@@ -284,8 +527,13 @@ def _bind(spec: Spec, tokens: list[str]) -> dict[str, Any]:
             f"{spec.name}: expected {want}, got {len(positionals)} argument(s) "
             f"(usage: {spec.usage()})"
         )
+    for flag in spec.flags:
+        if flag.required and flag.dest not in args:
+            raise SandboxSyntaxError(
+                f"{spec.name}: --{flag.name} is required (usage: {spec.usage()})"
+            )
     for (pname, kind), text in zip(spec.positionals, positionals, strict=True):
-        args[pname.lower()] = _CONVERTERS[kind](text)
+        args[pname.split("|")[0].lower()] = _CONVERTERS[kind](text)
     return args
 
 

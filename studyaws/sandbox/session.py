@@ -64,6 +64,17 @@ class Session:
     def queue_names(self) -> list[str]:
         return self.world.sqs.list_queues()
 
+    def resource_names(self) -> list[str]:
+        """Queues, topics, functions, buckets and schedules, for tab completion."""
+        w = self.world
+        return [
+            *w.sqs.list_queues(),
+            *w.sns.topics,
+            *w.lambda_.functions,
+            *w.s3.buckets,
+            *w.schedules.schedules,
+        ]
+
 
 @dataclass(frozen=True, slots=True)
 class ScriptError:

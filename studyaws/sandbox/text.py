@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from studyaws.sandbox.language import Command
@@ -33,6 +34,16 @@ def describe(command: Command, result: dict[str, Any]) -> list[str]:
         return [f"visibility of {a['receipt']} set to {a['d']}s from now"]
     if name == "purge":
         return [f"purged {a['queue']}"]
+    if name in _PART2:
+        return _PART2[name](a, result)
+    if name == "stats" and "invocations" in result:
+        r = result
+        return [
+            f"{a['queue']}: {r['invocations']} invocations, {r['errors']} errors, "
+            f"{r['throttles']} throttles, concurrency peak {r['concurrency_peak']}, "
+            f"{r['gb_seconds']} GB-s, ${r['cost_usd']:.8f} (${r['cost_after_free_tier_usd']:.8f} "
+            f"after the free tier)"
+        ]
     if name == "stats":
         return [
             f"{a['queue']}: {result['visible']} visible, {result['in_flight']} in flight, "
@@ -51,6 +62,55 @@ def describe(command: Command, result: dict[str, Any]) -> list[str]:
     if name == "show":
         return world_lines(result["world"])
     return [str(result)]
+
+
+def _invoke_line(a: dict[str, Any], r: dict[str, Any]) -> list[str]:
+    if r["status"] == 202:
+        return [f"202 accepted: {a['function']} will run {r['request_id']} from its queue"]
+    if "error" in r:
+        e = r["error"]
+        return [
+            f"200 from {a['function']} ({r['request_id']}, {r['duration']}s): {e['code']} "
+            f"{e['type']}: {e['message']}"
+        ]
+    return [
+        f"200 from {a['function']} ({r['request_id']}, version {r['version']}, "
+        f"{r['duration']}s): {r['payload']}"
+    ]
+
+
+_Lines = Callable[[dict[str, Any], dict[str, Any]], list[str]]
+_PART2: dict[str, _Lines] = {
+    "delete-queue": lambda a, r: [f"deleted queue {a['queue']}"],
+    "create-topic": lambda a, r: [f"created {'FIFO ' if a.get('fifo') else ''}topic {r['topic']}"],
+    "subscribe": lambda a, r: [f"{r['subscription']}: {a['target']} subscribed to {a['topic']}"],
+    "publish": lambda a, r: [f"{r['message_id']} published to {a['topic']}"],
+    "create-function": lambda a, r: [f"created function {r['function']}"],
+    "update-function": lambda a, r: [f"updated {a['name']} ($LATEST)"],
+    "invoke": _invoke_line,
+    "map": lambda a, r: [f"{r['mapping']}: {a['queue']} → {a['function']}"],
+    "publish-version": lambda a, r: [f"{a['function']} version {r['version']}"],
+    "create-alias": lambda a, r: [f"alias {a['function']}:{a['alias']} → version {a['version']}"],
+    "deploy": lambda a, r: [
+        f"deployment {r['deployment']} of {a['function']}:{a['alias']} "
+        f"to version {a['version']} started"
+    ],
+    "alb-request": lambda a, r: [f"HTTP {r['status']}: {r['body']}"],
+    "create-bucket": lambda a, r: [f"created bucket {a['name']}"],
+    "notify": lambda a, r: [f"{a['bucket']} events → {a['target']}"],
+    "put-object": lambda a, r: [f"put {a['bucket']}/{r['key']}"],
+    "delete-object": lambda a, r: [f"deleted {a['bucket']}/{a['key']}"],
+    "schedule": lambda a, r: [f"schedule {a['name']}: first run at {seconds(r['next'])}"],
+    "delete-schedule": lambda a, r: [f"deleted schedule {a['name']}"],
+    "start-consumers": lambda a, r: [f"started {', '.join(r['consumers'])} on {a['queue']}"],
+    "stop-consumers": lambda a, r: [
+        f"stopping {', '.join(r['stopping'])} (in-flight work finishes)"
+    ],
+    "autoscale": lambda a, r: [
+        f"{a['queue']}: {a['min']}-{a['max']} consumers, target "
+        f"{a['backlog_per_instance']} messages per instance"
+    ],
+}
 
 
 def _received(result: dict[str, Any]) -> list[str]:
@@ -76,7 +136,11 @@ def event_line(event: dict[str, Any]) -> str:
     if event.get("message_id"):
         parts.append(event["message_id"])
     extras = [f"{k}={v}" for k, v in event.items() if k not in _SKIP and v not in (None, [], ())]
-    if extras and event["kind"] not in ("QueueCreated", "QueueAttributesChanged"):
+    if extras and event["kind"] not in (
+        "QueueCreated",
+        "QueueAttributesChanged",
+        "FunctionCreated",
+    ):
         parts.append(" ".join(extras))
     return " ".join(parts) + f" ({event['cause']})"
 
@@ -96,4 +160,45 @@ def world_lines(snapshot: dict[str, Any]) -> list[str]:
         for state in ("visible", "in_flight", "delayed"):
             ids = ", ".join(q[state]) or "-"
             lines.append(f"  {state.replace('_', ' ')}: {ids}")
+    for name, t in snapshot.get("topics", {}).items():
+        lines.append(f"topic {name}{' (FIFO)' if t['fifo'] else ''}")
+        for s in t["subscriptions"]:
+            extra = " raw" if s["raw"] else ""
+            extra += f" filter {s['filter_policy']}" if s["filter_policy"] else ""
+            lines.append(f"  {s['id']} → {s['protocol']}:{s['endpoint']}{extra}")
+    for name, f in snapshot.get("functions", {}).items():
+        reserved = f["reserved_concurrency"]
+        lines.append(
+            f"function {name}: running {f['running']}, queued {f['queued_events']}, "
+            f"reserved {'-' if reserved is None else reserved}, {f['invocations']} invocations, "
+            f"{f['errors']} errors, {f['throttles']} throttles"
+        )
+        for alias, al in f["aliases"].items():
+            split = (
+                f" + {al['additional_weight']}% → {al['additional_version']}"
+                if al["additional_version"]
+                else ""
+            )
+            lines.append(f"  alias {alias} → {al['version']}{split}")
+    for mid, m in snapshot.get("mappings", {}).items():
+        lines.append(
+            f"mapping {mid}: {m['queue']} → {m['function']}, batch {m['batch_size']}, "
+            f"{m['pollers']} pollers, {m['batches_in_progress']} batches running"
+        )
+    for name, b in snapshot.get("buckets", {}).items():
+        lines.append(f"bucket {name}: {len(b['objects'])} objects")
+        for n in b["notifications"]:
+            lines.append(f"  {n['events']} {n['prefix']}*{n['suffix']} → {n['target']}")
+    for name, s in snapshot.get("schedules", {}).items():
+        lines.append(f"schedule {name}: {s['expression']} → {s['target']}, next t={s['next_at']}s")
+    for queue, c in snapshot.get("consumers", {}).items():
+        lines.append(
+            f"consumers of {queue}: {c['consumers']} running ({len(c['busy'])} busy), "
+            f"{c['processed']} processed, {c['failed']} failed"
+        )
+    for queue, g in snapshot.get("groups", {}).items():
+        lines.append(
+            f"auto scaling {queue}: {g['instances']} instances ({g['min']}-{g['max']}), "
+            f"alarm {g['alarm']}"
+        )
     return lines

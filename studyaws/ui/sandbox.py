@@ -108,7 +108,105 @@ def shell_line(env: Env, session: Session, line: str, *, json_output: bool) -> N
 
 
 def render_world(snapshot: dict[str, Any]) -> RenderableType:
-    """The world as a rich table: one row per queue, message ids by state."""
+    """The world as rich tables: queues (message ids by state), then every other resource."""
+    from rich.console import Group
+    from rich.table import Table
+
+    tables: list[RenderableType] = [_queue_table(snapshot)]
+    functions = snapshot.get("functions", {})
+    if functions:
+        t = Table(title="functions", expand=False)
+        for header in (
+            "function",
+            "running",
+            "queued",
+            "reserved",
+            "calls",
+            "errors",
+            "throttles",
+            "aliases",
+        ):
+            t.add_column(header, overflow="fold")
+        for name, f in functions.items():
+            aliases = " ".join(
+                f"{a}→{al['version']}"
+                + (
+                    f"+{al['additional_weight']}%{al['additional_version']}"
+                    if al["additional_version"]
+                    else ""
+                )
+                for a, al in f["aliases"].items()
+            )
+            reserved = f["reserved_concurrency"]
+            t.add_row(
+                name,
+                str(f["running"]),
+                str(f["queued_events"]),
+                "-" if reserved is None else str(reserved),
+                str(f["invocations"]),
+                str(f["errors"]),
+                str(f["throttles"]),
+                aliases or "-",
+            )
+        tables.append(t)
+    rows = _other_rows(snapshot)
+    if rows:
+        t = Table(title="topics, mappings, buckets, schedules, consumers", expand=False)
+        t.add_column("resource", overflow="fold")
+        t.add_column("state", overflow="fold")
+        for resource, state in rows:
+            t.add_row(resource, state)
+        tables.append(t)
+    return Group(*tables)
+
+
+def _other_rows(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for name, t in snapshot.get("topics", {}).items():
+        subs = ", ".join(
+            f"{s['id']}→{s['protocol']}:{s['endpoint']}{' raw' if s['raw'] else ''}"
+            + (" filtered" if s["filter_policy"] else "")
+            for s in t["subscriptions"]
+        )
+        rows.append((f"topic {name}" + (" [FIFO]" if t["fifo"] else ""), subs or "-"))
+    for mid, m in snapshot.get("mappings", {}).items():
+        rows.append(
+            (
+                f"mapping {mid}",
+                f"{m['queue']} → {m['function']}, batch {m['batch_size']}, "
+                f"{m['pollers']} pollers, {m['batches_in_progress']} running",
+            )
+        )
+    for name, b in snapshot.get("buckets", {}).items():
+        notes = ", ".join(
+            f"{n['events']} {n['prefix']}*{n['suffix']}→{n['target']}" for n in b["notifications"]
+        )
+        rows.append((f"bucket {name}", f"{len(b['objects'])} objects; {notes or 'no events'}"))
+    for name, s in snapshot.get("schedules", {}).items():
+        rows.append(
+            (f"schedule {name}", f"{s['expression']} → {s['target']}, next t={s['next_at']}s")
+        )
+    for queue, c in snapshot.get("consumers", {}).items():
+        rows.append(
+            (
+                f"consumers {queue}",
+                f"{c['consumers']} running, busy "
+                f"{' '.join(c['busy']) or '-'}, {c['processed']} done, {c['failed']} failed",
+            )
+        )
+    for queue, g in snapshot.get("groups", {}).items():
+        rows.append(
+            (
+                f"auto scaling {queue}",
+                f"{g['instances']} of {g['min']}-{g['max']}, alarm {g['alarm']}",
+            )
+        )
+    for did, d in snapshot.get("deployments", {}).items():
+        rows.append((f"deployment {did}", d["status"]))
+    return rows
+
+
+def _queue_table(snapshot: dict[str, Any]) -> RenderableType:
     from rich.table import Table
 
     table = Table(title=f"t={snapshot['now']}s · seed {snapshot['seed']}", expand=False)
@@ -155,4 +253,4 @@ def completions(session: Session, text: str) -> list[str]:
         return []
     if current.startswith("-"):
         return [f"--{f.name}" for f in spec.flags if f"--{f.name}".startswith(current)]
-    return [q for q in session.queue_names() if q.startswith(current)]
+    return [q for q in session.resource_names() if q.startswith(current)]

@@ -95,7 +95,7 @@ def test_body_too_large_is_an_error_object(script, tmp_path) -> None:
         ("tick -5", "bad duration"),
         ("send q 'unclosed", "cannot read the line"),
         ("send q a --attr novalue", "bad KEY=VALUE"),
-        ("publish t hi", "not available yet"),
+        ("publish t hi --bogus", "unknown flag"),
     ],
 )
 def test_a_bad_line_stops_the_script_with_exit_2_and_its_number(script, bad, words) -> None:

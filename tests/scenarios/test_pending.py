@@ -13,10 +13,18 @@ import pytest
 from studyaws.content.loader import check
 
 PENDING = sorted((Path(__file__).parent / "pending").glob("*.yaml"))
+# Part 2 of the engine has landed: these now run, and their own checkpoints need rework before
+# they move to content/scenarios/ (strict: the mark must go when they pass).
+REWORK = {"alb", "asg", "lambda-async", "lambda-sqs", "partial-batch", "schedule", "vpc"}
 
 
-@pytest.mark.parametrize("path", PENDING, ids=[p.stem for p in PENDING])
+def _param(path: Path) -> object:
+    marks = [pytest.mark.xfail(strict=True, reason="checkpoints to rework")]
+    return pytest.param(path, id=path.stem, marks=marks if path.stem in REWORK else [])
+
+
+@pytest.mark.parametrize("path", [_param(p) for p in PENDING])
 def test_pending_scenario_is_well_formed(path: Path) -> None:
-    course, problems = check((path,), include_bundled=False)
+    course, problems = check((path,), include_bundled=False)  # may raise: see schedule.yaml
     assert path.stem in course.scenarios
     assert all(p.code == "SA501" for p in problems), problems

@@ -1,0 +1,259 @@
+"""Simulated EC2 consumers of a queue: poll, process for a while, fail by a rule, delete.
+
+Rules of the model (sqs_delete_after_processing, sqs_long_poll_wait):
+
+- A consumer loops: ReceiveMessage (up to `max` messages, long polling when `wait` > 0), then
+  processes the messages one after another for `process` each, deleting each one that succeeds
+  as soon as it is done. A failed message is not deleted: it comes back after its visibility
+  timeout (and reaches the queue's DLQ after `maxReceiveCount` receives).
+- An empty short poll costs a request and the consumer polls again one second later; an empty
+  long poll polls again at once (it already waited).
+- Stopping a consumer lets its in-flight work finish (scale-in): a busy consumer stops after its
+  current messages; an idle one stops at once (its pending long poll is abandoned).
+- Consumers act at ACTOR priority, after the instant's state changes and deliveries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import deque
+from typing import TYPE_CHECKING, Any, Final
+
+from studyaws.engine import events as ev
+from studyaws.engine.clock import ACTOR
+from studyaws.engine.errors import AwsError, InvalidParameterValue, QueueDoesNotExist
+from studyaws.engine.lambda_ import FailRule
+from studyaws.engine.sqs import LongPoll, Received
+
+if TYPE_CHECKING:
+    from studyaws.engine.world import World
+
+SHORT_POLL_PAUSE_MS: Final = 1000
+
+
+class Consumer:
+    __slots__ = ("fleet", "id", "pending", "poll", "processed", "stopping", "working")
+
+    def __init__(self, fleet: Fleet, cid: str) -> None:
+        self.fleet = fleet
+        self.id = cid
+        self.pending: deque[Received] = deque()
+        self.poll: LongPoll | None = None
+        self.working = False
+        self.stopping = False
+        self.processed = 0
+
+
+class Fleet:
+    """The consumers of one queue and their shared settings."""
+
+    __slots__ = (
+        "consumers",
+        "empty_receives",
+        "fail",
+        "failed",
+        "max_messages",
+        "process_ms",
+        "processed",
+        "queue",
+        "receives",
+        "wait_s",
+    )
+
+    def __init__(
+        self, queue: str, process_ms: int, fail: FailRule, max_messages: int, wait_s: int
+    ) -> None:
+        self.queue = queue
+        self.process_ms = process_ms
+        self.fail = fail
+        self.max_messages = max_messages
+        self.wait_s = wait_s
+        self.consumers: list[Consumer] = []
+        self.processed = 0
+        self.failed = 0
+        self.receives = 0
+        self.empty_receives = 0
+
+
+class Consumers:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.clock = world.clock
+        self.fleets: dict[str, Fleet] = {}
+        self._count = 0
+
+    def start_consumers(
+        self,
+        queue: str,
+        count: int,
+        *,
+        process_s: float = 1.0,
+        fail: str | FailRule = "never",
+        max_messages: int = 10,
+        wait_s: int = 20,
+    ) -> list[str]:
+        if queue not in self.world.sqs.queues:
+            raise QueueDoesNotExist(queue)
+        if count < 1:
+            raise InvalidParameterValue("Start at least one consumer.")
+        if not 1 <= max_messages <= 10:
+            raise InvalidParameterValue("MaxNumberOfMessages must be between 1 and 10.")
+        if not 0 <= wait_s <= 20:
+            raise InvalidParameterValue("WaitTimeSeconds must be between 0 and 20.")
+        rule = fail
+        if isinstance(rule, str):
+            try:
+                rule = FailRule.parse(rule)
+            except ValueError as exc:
+                raise InvalidParameterValue(str(exc)) from None
+        fleet = self.fleets.get(queue)
+        if fleet is None:
+            fleet = Fleet(queue, round(process_s * 1000), rule, max_messages, wait_s)
+            self.fleets[queue] = fleet
+        else:
+            fleet.process_ms = round(process_s * 1000)
+            fleet.fail = rule
+            fleet.max_messages = max_messages
+            fleet.wait_s = wait_s
+        return [self._launch(fleet) for _ in range(count)]
+
+    def _launch(self, fleet: Fleet) -> str:
+        self._count += 1
+        consumer = Consumer(fleet, f"c{self._count}")
+        fleet.consumers.append(consumer)
+        self.world.emit(ev.ConsumerStarted, "RunInstances", fleet.queue, consumer=consumer.id)
+        self.clock.schedule(self.clock.now_ms, ACTOR, self._poll, consumer)
+        return consumer.id
+
+    def running(self, queue: str) -> int:
+        fleet = self.fleets.get(queue)
+        return 0 if fleet is None else sum(1 for c in fleet.consumers if not c.stopping)
+
+    def stop_consumers(self, queue: str, count: int | None = None) -> list[str]:
+        """Stop `count` consumers (all by default), newest first; in-flight work finishes."""
+        fleet = self.fleets.get(queue)
+        live = [c for c in fleet.consumers if not c.stopping] if fleet is not None else []
+        if fleet is None or not live:
+            raise InvalidParameterValue(f"No running consumers on {queue}.")
+        chosen = live[::-1][: len(live) if count is None else max(0, count)]
+        for consumer in chosen:
+            consumer.stopping = True
+            self.world.emit(
+                ev.ConsumerStopping,
+                "autoscaling_scale_in",
+                queue,
+                consumer=consumer.id,
+                in_flight=len(consumer.pending) + (1 if consumer.working else 0),
+            )
+            if not consumer.working:
+                self._stop(consumer)
+        return [c.id for c in chosen]
+
+    def _stop(self, consumer: Consumer) -> None:
+        if consumer.poll is not None:
+            self.world.sqs.cancel_receive(consumer.poll)
+            consumer.poll = None
+        fleet = consumer.fleet
+        if consumer in fleet.consumers:
+            fleet.consumers.remove(consumer)
+            self.world.emit(
+                ev.ConsumerStopped, "TerminateInstances", fleet.queue, consumer=consumer.id
+            )
+
+    def _poll(self, consumer: Consumer) -> None:
+        if consumer.stopping:
+            self._stop(consumer)
+            return
+        fleet = consumer.fleet
+        fleet.receives += 1
+        try:
+            consumer.poll = self.world.sqs.begin_receive(
+                fleet.queue,
+                lambda got: self._received(consumer, got),
+                max_number_of_messages=fleet.max_messages,
+                wait_time_s=fleet.wait_s,
+            )
+        except AwsError:
+            consumer.stopping = True
+            self._stop(consumer)
+
+    def _received(self, consumer: Consumer, got: list[Received]) -> None:
+        consumer.poll = None
+        fleet = consumer.fleet
+        now = self.clock.now_ms
+        if not got:
+            fleet.empty_receives += 1
+            pause = SHORT_POLL_PAUSE_MS if fleet.wait_s == 0 else 0
+            self.clock.schedule(now + pause, ACTOR, self._poll, consumer)
+            return
+        consumer.pending.extend(got)
+        consumer.working = True
+        self.clock.schedule(now + fleet.process_ms, ACTOR, self._processed, consumer)
+
+    def _processed(self, consumer: Consumer) -> None:
+        fleet = consumer.fleet
+        msg = consumer.pending.popleft()
+        rule = fleet.fail
+        failed = (
+            rule.kind == "always"
+            or (rule.kind == "first" and fleet.processed + fleet.failed < rule.n)
+            or (rule.kind == "body" and rule.text in msg.body)
+        )
+        world = self.world
+        if failed:
+            fleet.failed += 1
+            world.emit(
+                ev.ConsumerFailed,
+                "sqs_delete_after_processing",
+                fleet.queue,
+                consumer=consumer.id,
+                message_id=msg.message_id,
+            )
+        else:
+            # An expired FIFO handle makes the delete fail: the message will come back.
+            with contextlib.suppress(AwsError):
+                world.sqs.delete_message(fleet.queue, msg.receipt)
+            fleet.processed += 1
+            consumer.processed += 1
+            world.emit(
+                ev.ConsumerProcessed,
+                "sqs_delete_after_processing",
+                fleet.queue,
+                consumer=consumer.id,
+                message_id=msg.message_id,
+            )
+        now = self.clock.now_ms
+        if consumer.pending:
+            self.clock.schedule(now + fleet.process_ms, ACTOR, self._processed, consumer)
+            return
+        consumer.working = False
+        if consumer.stopping:
+            self._stop(consumer)
+            return
+        self.clock.schedule(now, ACTOR, self._poll, consumer)
+
+    def stats(self, queue: str) -> dict[str, Any]:
+        fleet = self.fleets.get(queue)
+        if fleet is None:
+            return {"consumers": 0, "processed": 0, "failed": 0, "receives": 0, "empty_receives": 0}
+        return {
+            "consumers": sum(1 for c in fleet.consumers if not c.stopping),
+            "stopping": sum(1 for c in fleet.consumers if c.stopping),
+            "processed": fleet.processed,
+            "failed": fleet.failed,
+            "receives": fleet.receives,
+            "empty_receives": fleet.empty_receives,
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            queue: {
+                **self.stats(queue),
+                "process": fleet.process_ms / 1000,
+                "wait": fleet.wait_s,
+                "fail": str(fleet.fail),
+                "busy": [c.id for c in fleet.consumers if c.working],
+                "idle": [c.id for c in fleet.consumers if not c.working],
+            }
+            for queue, fleet in self.fleets.items()
+        }
