@@ -94,7 +94,7 @@ def read_file(path: Path, shown: str, parts: _Parts) -> None:
     elif kind == "scenario":
         from studyaws.content.scenarios import read_scenario
 
-        scenario = read_scenario(reader, root)
+        scenario = read_scenario(reader, root, path)
         if scenario is not None:
             parts.scenarios[scenario.id] = scenario
     parts.problems.extend(reader.problems)

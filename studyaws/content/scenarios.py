@@ -16,6 +16,7 @@ suite instead (tests/scenarios/, every scenario played, goldens compared) before
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -63,14 +64,15 @@ _CHECKPOINT_FIELDS = {
 _INT = "tag:yaml.org,2002:int"
 
 
-def read_scenario(reader: Reader, root: yaml.Node) -> Scenario | None:
+def read_scenario(reader: Reader, root: yaml.Node, path: Path | None = None) -> Scenario | None:
+    """The scenario in `root`; `path` is the real file (None: in-memory text, never bundled)."""
     m = reader.mapping(root, _FIELDS, "a scenario file")
     if m is None or not {"id", "title", "topic", "story", "steps"} <= m.keys():
         return None
     settings = _read_settings(reader, m["settings"]) if "settings" in m else ()
     names = {s.name for s in settings}
     setup = _read_lines(reader, m["setup"], "setup", names) if "setup" in m else ()
-    steps = reader.each(m["steps"], "steps", lambda n: _read_step(reader, n, settings))
+    steps = reader.each(m["steps"], "steps", lambda n: _read_step(reader, n, settings, names))
     if "steps" in m and not steps and not reader.problems:
         reader.problem(m["steps"], "SA204", "a scenario needs at least one step")
     seen: set[str] = set()
@@ -92,34 +94,50 @@ def read_scenario(reader: Reader, root: yaml.Node) -> Scenario | None:
         section=reader.ident(m["section"], "section") if "section" in m else "",
         loc=reader.loc(root),
     )
-    if not reader.problems and not is_bundled(reader.path):
+    if not reader.problems and (path is None or not is_bundled(path)):
         reader.problems.extend(executable_problems(scenario))
     return scenario
 
 
 def executable_problems(scenario: Scenario) -> list[Problem]:
-    """Run the scenario on the engine (imported only now): SA501 and SA407 problems."""
-    from studyaws.scenarios.check import check_scenario
+    """Run the scenario on the engine (imported only now): SA501 and SA407 problems.
 
-    return check_scenario(scenario)
-
-
-def is_bundled(display_path: str) -> bool:
-    """Whether a file the loader shows as `display_path` is part of the shipped course.
-
-    The loader shows a bundled file relative to the working directory when it is below it, else
-    as `content/...`; anything else is a learner's file.
+    Whatever the engine raises on bad content becomes an SA501 problem at the scenario: bad
+    content never crashes `studyaws validate` or any other command.
     """
-    from studyaws.content.files import bundled_content_dir
+    from studyaws.scenarios.check import check_scenario
+    from studyaws.scenarios.run import ScenarioRunError
 
-    path = Path(display_path)
-    if not path.is_absolute() and path.parts[:1] == ("content",) and not path.exists():
+    try:
+        return check_scenario(scenario)
+    except ScenarioRunError as exc:
+        return [Problem(exc.loc, exc.code, exc.message)]
+    except Exception as exc:  # an engine failure must not crash a command
+        message = f"the engine could not play this scenario: {type(exc).__name__}: {exc}"
+        return [Problem(scenario.loc, "SA501", message)]
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether the file at `path` is part of the shipped course (which the tests run instead).
+
+    Bundled files come from `bundled_content_dir()` itself, so a plain prefix test decides them
+    without touching the disk; only a path outside it is resolved (a symlink, `..`).
+    """
+    root = _bundled_root()
+    if path.is_absolute() and path.is_relative_to(root):
         return True
     try:
-        path.resolve().relative_to(bundled_content_dir().resolve())
+        path.resolve().relative_to(root.resolve())
     except ValueError:
         return False
     return True
+
+
+@functools.cache
+def _bundled_root() -> Path:
+    from studyaws.content.files import bundled_content_dir
+
+    return bundled_content_dir()
 
 
 def _read_settings(reader: Reader, node: yaml.Node) -> tuple[Setting, ...]:
@@ -146,18 +164,20 @@ def _setting_value(reader: Reader, node: yaml.Node | None, what: str) -> Setting
             reader.problem(node, "SA203", f"{what} must be an integer or a word")
         return None
     if node.tag == _INT:
-        return reader.integer(node, what)
+        text = str(node.value)
+        return int(text) if text.isdigit() else reader.integer(node, what)
     return reader.string(node, what)
 
 
 def _read_lines(reader: Reader, node: yaml.Node, what: str, names: set[str]) -> tuple[Line, ...]:
     items = [node] if isinstance(node, yaml.ScalarNode) else reader.sequence(node, what)
     lines = []
+    label = f"a line of {what}"
     for item in items:
-        text = reader.string(item, f"a line of {what}")
+        text = reader.string(item, label)
         if not text:
             continue
-        for match in PLACEHOLDER.finditer(text):
+        for match in PLACEHOLDER.finditer(text) if "{" in text else ():
             if match.group(1) not in names:
                 known = ", ".join(sorted(names)) or "none"
                 where = (
@@ -178,11 +198,12 @@ def _read_lines(reader: Reader, node: yaml.Node, what: str, names: set[str]) -> 
     return tuple(lines)
 
 
-def _read_step(reader: Reader, node: yaml.Node, settings: tuple[Setting, ...]) -> Step | None:
+def _read_step(
+    reader: Reader, node: yaml.Node, settings: tuple[Setting, ...], names: set[str]
+) -> Step | None:
     m = reader.mapping(node, _STEP_FIELDS, "a step")
-    if m is None or not {"do", "say"} <= m.keys():
+    if m is None or "do" not in m or "say" not in m:
         return None
-    names = {s.name for s in settings}
     lines = _read_lines(reader, m["do"], "do", names)
     if not lines:
         reader.problem(m["do"], "SA204", "a step needs at least one line to do")
@@ -251,7 +272,7 @@ def _read_answer(reader: Reader, node: yaml.Node) -> AnswerSpec | None:
     if kind not in ANSWER_KINDS:
         reader.problem(node, "SA204", f"answer '{kind}' is not one of: {', '.join(ANSWER_KINDS)}")
         return None
-    needs_arg = kind in ("count", "stat", "location")
+    needs_arg = kind in ("count", "stat", "location", "query")
     if needs_arg and not arg:
         reader.problem(node, "SA204", f"answer {kind} needs a value, e.g. {{{kind}: ...}}")
         return None

@@ -442,6 +442,10 @@ class Sns:
             except ValueError:
                 return False
             return isinstance(data, dict) and _match_object(policy, data)
+        # attribute-key-matching: '"exists": false only matches if at least one attribute is
+        # present. An empty set of attributes results in the filter not matching.'
+        if not msg.attributes:
+            return False
         return all(
             _match_conditions(conds, msg.attributes.get(key)) for key, conds in policy.items()
         )

@@ -4,7 +4,9 @@ SA501 — a line is not a command, or the engine rejects it without the step say
 SA407 — a checkpoint's answer names something the scenario never has (a queue, a message) or
 needs a command its step doesn't run. The what-if runs are checked too: with its `what_if`
 settings, every checkpoint's step must still be reached and its answer must change (else the
-setting decides nothing). Steps after it may fail in the what-if world: that is allowed.
+setting decides nothing). Steps after it may fail in the what-if world: that is allowed, but a
+what-if world whose setup fails is a problem of the checkpoint (SA501 at the failing line), never
+an exception: bad content must not crash `studyaws validate`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,13 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     problems: list[Problem] = []
     for cp in scenario.checkpoints:
         changed = ", ".join(f"{k}={v}" for k, v in cp.what_if)
-        timeline = run(scenario, dict(cp.what_if), strict=False)
+        try:
+            timeline = run(scenario, dict(cp.what_if), strict=False)
+        except ScenarioRunError as exc:  # the setup itself fails with these settings
+            problems.append(
+                Problem(exc.loc, exc.code, f"checkpoint '{cp.id}' with {changed}: {exc.message}")
+            )
+            continue
         other = timeline.answers()
         if cp.id not in other:
             problems.append(

@@ -22,13 +22,17 @@ ANSWER_KINDS: tuple[str, ...] = (
     "messages",  # the messages the step's receive returns (ids), or nothing
     "receive_count",  # ApproximateReceiveCount of the message the step receives
     "count",  # `count: EventKind` — how many such events happen during the step
-    "stat",  # `stat: visible|in_flight|delayed of QUEUE` — after the step
+    "stat",  # `stat: visible|in_flight|delayed|consumers of QUEUE` — after the step
     "status",  # the status of the step's invoke (200, 202, 429)
     "now",  # the virtual time (seconds) when the step's command returns
     "location",  # `location: MESSAGE` — which queue holds the message after the step
     "message_id",  # the message id the step's send returns (a duplicate gets the old one)
+    "outcome",  # how the step's last synchronous invoke ends: success, error, timeout, throttled
+    "query",  # `query: KEY` — the value of KEY the function behind an ALB receives
+    "version",  # the function version that served the step's last synchronous invoke
+    "duration",  # how long (seconds) the step's last synchronous invoke ran before it returned
 )
-STATS: tuple[str, ...] = ("visible", "in_flight", "delayed")
+STATS: tuple[str, ...] = ("visible", "in_flight", "delayed", "consumers")
 SettingValue = int | str
 
 

@@ -11,7 +11,9 @@ Rules:
 - `--set NAME=VALUE` overrides a setting; an unknown name or a value of the wrong type is a
   `SettingsError` naming the real settings.
 - A line that is not a command, an AWS error the step doesn't expect (`fails:`), or an answer that
-  can't be read from the engine raises `ScenarioRunError` with the line's place in the file.
+  can't be read from the engine raises `ScenarioRunError` with the line's place in the file. An
+  invoke answered with a status (a 429 throttle) is not an error of the line: the status is what
+  a checkpoint asks about, and a what-if setting may turn it into a 200.
 """
 
 from __future__ import annotations
@@ -158,7 +160,7 @@ def parse_overrides(scenario: Scenario, items: Sequence[str]) -> dict[str, Setti
                 raise SettingsError(f"setting '{name}' is a whole number, not '{text}'")
             out[name] = int(text)
         else:
-            if not re.fullmatch(r"[A-Za-z0-9._:/-]+", text):
+            if not re.fullmatch(r"[A-Za-z0-9._:/&=-]+", text):
                 raise SettingsError(f"setting '{name}' is one word, not '{text}'")
             out[name] = text
     return out
@@ -257,6 +259,8 @@ class _Runner:
         assert outcome is not None
         result = outcome.result
         error = result.get("error", {}).get("code") if not result.get("ok") else None
+        if "status" in result and fails is None:
+            error = None  # a throttled invoke (429) is an outcome to predict, not a bad line
         if error != fails:
             if error is None:
                 message = f"'{text}' was meant to fail with {fails} but succeeded"
@@ -309,6 +313,33 @@ def _where(snapshot: Mapping[str, Any], message_id: str) -> str | None:
     return None
 
 
+def _outcome(result: Mapping[str, Any]) -> str:
+    if result.get("status") == 429:
+        return "throttled"
+    error = result.get("error")
+    if error is None:
+        return "success"
+    return "timeout" if error.get("type") == "Sandbox.Timedout" else "error"
+
+
+def _query_values(line: str, key: str) -> list[str]:
+    """The values of `key` in the query string of an `alb-request` line, in order."""
+    from urllib.parse import parse_qsl
+
+    command = parse(line)
+    request = str(command.args.get("request", "")) if command is not None else ""
+    query = request.split(" ", 1)[-1].partition("?")[2]
+    return [v for k, v in parse_qsl(query, keep_blank_values=True) if k == key]
+
+
+def _query_text(value: object) -> str:
+    if value is None:
+        return "(missing)"
+    if isinstance(value, list):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    return f'"{value}"'
+
+
 def read_answer(cp: Checkpoint, run: StepRun, created_before: int, session: Session) -> Answer:
     """What the engine says the checkpoint's answer is, from its step's run."""
     spec: AnswerSpec = cp.answer
@@ -349,6 +380,11 @@ def read_answer(cp: Checkpoint, run: StepRun, created_before: int, session: Sess
         queue = after.get("queues", {}).get(spec.arg)
         if queue is None:
             raise fail(f"there is no queue '{spec.arg}' after the step")
+        if spec.stat == "consumers":  # the running consumers (instances) of the queue
+            group = after.get("consumers", {}).get(spec.arg)
+            if group is None:
+                raise fail(f"queue '{spec.arg}' has no consumers after the step")
+            return Answer(float(group["consumers"]), deciding=events)
         return Answer(float(len(queue[spec.stat])), deciding=events)
     if spec.kind == "now":
         nows = [r["now"] for r in results if "now" in r]
@@ -360,7 +396,49 @@ def read_answer(cp: Checkpoint, run: StepRun, created_before: int, session: Sess
         if status is None:
             raise fail("answer status needs an invoke in its step")
         value = str(status)
-        choices, shown = _choices(value, ["200", "202", "429"], {})
+        alb = any("event" in r for r in results)  # an ALB answers for its target
+        known = ["200", "413", "502"] if alb else ["200", "202", "429"]
+        choices, shown = _choices(value, known, {})
+        return Answer(value, choices, shown, deciding=events)
+    if spec.kind == "outcome":
+        result = next((r for r in reversed(results) if "status" in r and "event" not in r), None)
+        if result is None or result["status"] == 202:
+            raise fail("answer outcome needs a synchronous invoke in its step")
+        value = _outcome(result)
+        labels = {
+            "success": "success: the function's result",
+            "error": "a function error (status 200, FunctionError set)",
+            "timeout": "a timeout error (Sandbox.Timedout)",
+            "throttled": "429 TooManyRequestsException (throttled)",
+        }
+        choices, shown = _choices(value, list(labels), labels)
+        return Answer(value, choices, shown, deciding=events)
+    if spec.kind == "duration":
+        took = next((r["duration"] for r in reversed(results) if "duration" in r), None)
+        if took is None:
+            raise fail("answer duration needs a synchronous invoke that runs, in its step")
+        return Answer(float(took), unit="s", deciding=events)
+    if spec.kind == "version":
+        served = next((r["version"] for r in reversed(results) if "version" in r), None)
+        if served is None:
+            raise fail("answer version needs a synchronous invoke that runs, in its step")
+        function = run.lines[-1].text.split()[1].split(":")[0] if run.lines else ""
+        versions = after.get("functions", {}).get(function, {}).get("versions", [])
+        labels = {v: f"version {v}" for v in versions}
+        choices, shown = _choices(str(served), [*versions, "$LATEST"], labels)
+        return Answer(str(served), choices, shown, deciding=events)
+    if spec.kind == "query":
+        request = next((r for r in reversed(results) if "event" in r), None)
+        if request is None:
+            raise fail("answer query needs an alb-request in its step")
+        event = request["event"] or {}
+        single = event.get("queryStringParameters") or {}
+        multi = event.get("multiValueQueryStringParameters") or {}
+        got = multi.get(spec.arg) if spec.arg in multi else single.get(spec.arg)
+        value = _query_text(got)
+        asked = _query_values(run.lines[-1].text, spec.arg)
+        options = [*(_query_text(v) for v in asked), _query_text(asked), "(missing)"]
+        choices, shown = _choices(value, options, {})
         return Answer(value, choices, shown, deciding=events)
     if spec.kind == "location":
         if _message_number(spec.arg) == 0 or _message_number(spec.arg) > (

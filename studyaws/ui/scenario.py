@@ -725,13 +725,45 @@ def render_view(timeline: Timeline, view: _View, width: int, *, color: bool) -> 
             else:
                 table.add_row(label, *cells)
         parts.append(table)
-    for kind in ("functions", "consumers", "topics"):
-        items = snapshot.get(kind)
-        if isinstance(items, dict) and items:
-            parts.append(Text(f"{kind}: " + ", ".join(str(k) for k in items), overflow="fold"))
+    for line in _resource_lines(snapshot):
+        parts.append(Text(line, overflow="fold"))
     parts.append(Text("last events:", style="bold"))
     for event in list(view.recent)[-RECENT_EVENTS:]:
         parts.append(Text("  " + event_text(event), overflow="fold", no_wrap=False))
     if not view.recent:
         parts.append(Text("  (none yet)"))
     return Group(*parts)
+
+
+def _resource_lines(snapshot: dict[str, Any]) -> list[str]:
+    """One line per topic, function, consumer group and schedule, with its state."""
+    out = []
+    for name, topic in (snapshot.get("topics") or {}).items():
+        subs = ", ".join(str(sub.get("endpoint")) for sub in topic.get("subscriptions", ()))
+        out.append(f"topic {name} → {subs or 'no subscribers'}")
+    for name, fn in (snapshot.get("functions") or {}).items():
+        state = [f"running {fn.get('running', 0)}"]
+        if fn.get("reserved_concurrency") is not None:
+            state[0] += f"/{fn['reserved_concurrency']}"
+        if fn.get("queued_events"):
+            state.append(f"queued {fn['queued_events']}")
+        state.append(f"{fn.get('invocations', 0)} runs, {fn.get('errors', 0)} errors")
+        if fn.get("throttles"):
+            state.append(f"{fn['throttles']} throttles")
+        aliases = fn.get("aliases") or {}
+        for alias, route in aliases.items():
+            extra = route.get("additional_version")
+            weight = f" +{route.get('additional_weight')}% → {extra}" if extra else ""
+            state.append(f"{alias} → {route.get('version')}{weight}")
+        out.append(f"function {name}: " + " · ".join(state))
+    for queue, group in (snapshot.get("consumers") or {}).items():
+        busy = len(group.get("busy", ()))
+        out.append(f"consumers of {queue}: {group.get('consumers', 0)} running ({busy} busy)")
+    for queue, asg in (snapshot.get("groups") or {}).items():
+        out.append(
+            f"auto scaling {queue}: {asg.get('instances')} instances "
+            f"({asg.get('min')}-{asg.get('max')}), alarm {asg.get('alarm')}"
+        )
+    for name, sched in (snapshot.get("schedules") or {}).items():
+        out.append(f"schedule {name}: {sched.get('expression')}, {sched.get('runs', 0)} runs")
+    return out

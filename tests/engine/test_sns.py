@@ -136,3 +136,17 @@ def test_sns_08_lambda_subscription_is_an_async_invoke(sim) -> None:
     assert queued.source == "sns:t"
     sim.at(400)
     assert [e.at_ms for e in sim.events("FunctionInvoked")] == [0, 61_000, 182_000]
+
+
+def test_sns_03_exists_false_needs_at_least_one_attribute(sim) -> None:
+    """attribute-key-matching: '"exists": false only matches if at least one attribute is
+    present. An empty set of attributes results in the filter not matching.' (Found by the moto
+    differential tests: moto, and the engine before the fix, delivered the message without
+    attributes.)"""
+    _fanout(sim, filter_policy='{"store":[{"exists":false}]}')
+    pub = sim.world.sns.publish
+    pub("t", "no-attributes")
+    pub("t", "other-attribute", attributes={"colour": "red"})
+    pub("t", "has-store", attributes={"store": "fans"})
+    got = [json.loads(r.body)["Message"] for r in sim.recv("q2", max_number_of_messages=10)]
+    assert got == ["other-attribute"]

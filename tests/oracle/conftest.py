@@ -5,11 +5,16 @@ through `unix_time()`/`unix_time_millis()`, which look that function up at call 
 (semantics-cases.md, "Controlling time when running cases against moto"). moto tests visibility
 with a strict `now > deadline`, the engine with `now >= deadline`: scenarios stay at least 1 ms away
 from boundaries.
+
+The SNS part (topics, SQS subscriptions with raw delivery and filter policies, Publish, reading
+what arrived with its message attributes) needs no clock: SNS delivers at the publish on both
+sides.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
@@ -18,6 +23,7 @@ import pytest
 from studyaws.engine import AwsError, World
 
 Msg = tuple[str, str, int]  # body, receipt handle, ApproximateReceiveCount
+Delivered = tuple[str, str, str, dict[str, str]]  # SQS MessageId, body, handle, message attributes
 
 
 class Driver(Protocol):
@@ -35,6 +41,21 @@ class Driver(Protocol):
     def advance(self, seconds: float) -> None: ...
     def purge(self, queue: str) -> None: ...
     def error(self, call: Callable[[], object]) -> str | None: ...
+    # SNS (section H): topics publishing to SQS subscriptions
+    def create_topic(self, name: str) -> None: ...
+    def subscribe(
+        self,
+        topic: str,
+        queue: str,
+        *,
+        raw: bool = False,
+        policy: dict[str, Any] | None = None,
+        body_scope: bool = False,
+    ) -> None: ...
+    def publish(
+        self, topic: str, body: str, attrs: dict[str, str] | None = None, subject: str | None = None
+    ) -> str: ...
+    def deliveries(self, queue: str) -> list[Delivered]: ...
 
 
 # attribute keywords shared by both drivers → (engine keyword, AWS attribute name)
@@ -111,18 +132,47 @@ class EngineDriver:
             return exc.code
         return None
 
+    def create_topic(self, name: str) -> None:
+        self.world.sns.create_topic(name)
+
+    def subscribe(
+        self,
+        topic: str,
+        queue: str,
+        *,
+        raw: bool = False,
+        policy: dict[str, Any] | None = None,
+        body_scope: bool = False,
+    ) -> None:
+        self.world.sns.subscribe(
+            topic,
+            f"sqs:{queue}",
+            raw=raw,
+            filter_policy=None if policy is None else json.dumps(policy),
+            filter_scope="MessageBody" if body_scope else "MessageAttributes",
+        )
+
+    def publish(
+        self, topic: str, body: str, attrs: dict[str, str] | None = None, subject: str | None = None
+    ) -> str:
+        return self.world.sns.publish(topic, body, attributes=attrs, subject=subject)
+
+    def deliveries(self, queue: str) -> list[Delivered]:
+        got = self.sqs.receive_message(queue, max_number_of_messages=10)
+        return [(r.message_id, r.body, r.receipt, dict(r.attributes)) for r in got]
+
 
 class MotoDriver:
     name = "moto"
 
-    def __init__(self, client: Any, clock: VirtualClock) -> None:
+    def __init__(self, client: Any, clock: VirtualClock, sns: Any = None) -> None:
         self.client = client
+        self.sns = sns
         self.clock = clock
         self.urls: dict[str, str] = {}
+        self.topics: dict[str, str] = {}
 
     def _attributes(self, attrs: dict[str, Any]) -> dict[str, str]:
-        import json
-
         out = {
             ATTRS[k][1]: str(v).lower() if isinstance(v, bool) else str(v)
             for k, v in attrs.items()
@@ -207,6 +257,56 @@ class MotoDriver:
             return str(exc.response["Error"]["Code"]).rsplit(".", 1)[-1]
         return None
 
+    def create_topic(self, name: str) -> None:
+        self.topics[name] = self.sns.create_topic(Name=name)["TopicArn"]
+
+    def subscribe(
+        self,
+        topic: str,
+        queue: str,
+        *,
+        raw: bool = False,
+        policy: dict[str, Any] | None = None,
+        body_scope: bool = False,
+    ) -> None:
+        queue_arn = self.client.get_queue_attributes(
+            QueueUrl=self.urls[queue], AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
+        attributes = {"RawMessageDelivery": "true"} if raw else {}
+        if policy is not None:
+            attributes["FilterPolicy"] = json.dumps(policy)
+            if body_scope:
+                attributes["FilterPolicyScope"] = "MessageBody"
+        self.sns.subscribe(
+            TopicArn=self.topics[topic], Protocol="sqs", Endpoint=queue_arn, Attributes=attributes
+        )
+
+    def publish(
+        self, topic: str, body: str, attrs: dict[str, str] | None = None, subject: str | None = None
+    ) -> str:
+        args: dict[str, Any] = {"TopicArn": self.topics[topic], "Message": body}
+        if attrs:
+            args["MessageAttributes"] = {
+                k: {"DataType": "String", "StringValue": v} for k, v in attrs.items()
+            }
+        if subject is not None:
+            args["Subject"] = subject
+        return str(self.sns.publish(**args)["MessageId"])
+
+    def deliveries(self, queue: str) -> list[Delivered]:
+        got = self.client.receive_message(
+            QueueUrl=self.urls[queue], MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+        ).get("Messages", [])
+        return [
+            (
+                m["MessageId"],
+                m["Body"],
+                m["ReceiptHandle"],
+                {k: v["StringValue"] for k, v in m.get("MessageAttributes", {}).items()},
+            )
+            for m in got
+        ]
+
 
 class VirtualClock:
     def __init__(self) -> None:
@@ -217,8 +317,8 @@ class VirtualClock:
 
 
 @pytest.fixture
-def moto(monkeypatch) -> Iterator[MotoDriver]:
-    """A moto SQS backend in-process, its clock frozen and moved only by `advance`."""
+def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[MotoDriver]:
+    """moto's SQS and SNS backends in-process, the clock frozen and moved only by `advance`."""
     pytest.importorskip("moto")
     import boto3
     import moto.core.utils
@@ -233,7 +333,11 @@ def moto(monkeypatch) -> Iterator[MotoDriver]:
     clock = VirtualClock()
     monkeypatch.setattr(moto.core.utils, "utcnow", clock)
     with mock_aws():
-        yield MotoDriver(boto3.client("sqs", region_name="us-east-1"), clock)
+        yield MotoDriver(
+            boto3.client("sqs", region_name="us-east-1"),
+            clock,
+            boto3.client("sns", region_name="us-east-1"),
+        )
 
 
 @pytest.fixture

@@ -213,6 +213,6 @@ SCENARIOS: dict[str, Scenario] = {
 
 
 @pytest.mark.parametrize("case", list(SCENARIOS))
-def test_engine_agrees_with_moto(case, engine, moto) -> None:
+def test_engine_agrees_with_moto(case: str, engine: Any, moto: Any) -> None:
     scenario = SCENARIOS[case]
     assert scenario(engine) == scenario(moto)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from .test_moto_differential import bodies
+from .test_moto_sns import arrived, setup
 
 
 def sqs_05(d: Any) -> Any:
@@ -123,6 +124,32 @@ def fifo_08(d: Any) -> Any:
     return d.counts("q.fifo")
 
 
+def sns_03_exists_false(d: Any) -> Any:
+    """`exists: false` never matches a message without any attributes."""
+    setup(d, ("q", {"policy": {"store": [{"exists": False}]}}))
+    published = {
+        d.publish("t", "no-attributes"): "",
+        d.publish("t", "other-attribute", {"colour": "red"}): "",
+    }
+    return [e["Message"] for e in arrived(d, "q", published)]
+
+
+def sns_03_ignore_case(d: Any) -> Any:
+    """equals-ignore-case ignores the case of both sides; moto lower-cases only the message's."""
+    setup(d, ("q", {"policy": {"colour": [{"equals-ignore-case": "RED"}]}}))
+    published = {d.publish("t", c, {"colour": c}): "" for c in ("red", "Red", "RED", "blue")}
+    return [e["Message"] for e in arrived(d, "q", published)]
+
+
+def sns_05_eleven_attributes(d: Any) -> Any:
+    """A raw SQS delivery of a message with more than 10 attributes is discarded; the envelope
+    subscription next to it still gets it."""
+    setup(d, ("raw", {"raw": True}), ("wrapped", {}))
+    d.publish("t", "many", {f"a{i}": str(i) for i in range(11)})
+    raw = [(body, len(attrs)) for body, attrs in arrived(d, "raw", {})]
+    return (raw, d.counts("wrapped"))
+
+
 ROWS: dict[str, tuple[Callable[[Any], Any], Any, Any]] = {
     # case: (scenario, AWS (and the engine), moto)
     "SQS-05": (sqs_05, None, "InvalidParameterValue"),
@@ -139,11 +166,22 @@ ROWS: dict[str, tuple[Callable[[Any], Any], Any, Any]] = {
     "FIFO-05": (fifo_05, (True, (1, 0, 0)), (False, (1, 0, 0))),
     "FIFO-06": (fifo_06, (0, 0, 0), (1, 0, 0)),
     "FIFO-08": (fifo_08, (2, 0, 0), (1, 0, 0)),
+    "SNS-03-exists-false": (
+        sns_03_exists_false,
+        ["other-attribute"],
+        ["no-attributes", "other-attribute"],
+    ),
+    "SNS-03-ignore-case": (sns_03_ignore_case, ["red", "Red", "RED"], []),
+    "SNS-05-11-attributes": (
+        sns_05_eleven_attributes,
+        ([], (1, 0, 0)),
+        ([("many", 11)], (1, 0, 0)),
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(ROWS))
-def test_engine_follows_aws_where_moto_diverges(case, engine, moto) -> None:
+def test_engine_follows_aws_where_moto_diverges(case: str, engine: Any, moto: Any) -> None:
     scenario, aws, moto_does = ROWS[case]
     assert scenario(engine) == aws
     assert scenario(moto) == moto_does
