@@ -10,8 +10,10 @@ Rules:
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -258,9 +260,26 @@ def _check_against_fact(q: Question, fact: Fact) -> list[Problem]:
     return problems
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Tens of thousands of node objects, none in a cycle: the cyclic GC would only walk them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def collect(
     roots: Sequence[Path], bundled_root: Path | None = None
 ) -> tuple[_Parts, list[Problem]]:
+    with _no_cycle_collection():
+        return _collect(roots, bundled_root)
+
+
+def _collect(roots: Sequence[Path], bundled_root: Path | None) -> tuple[_Parts, list[Problem]]:
     parts = _Parts()
     seen: set[Path] = set()  # `validate content/` in a checkout names the bundled files again
     for root in roots:

@@ -115,6 +115,18 @@ class Reader:
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, "SA203", f"{what} must be a mapping, not {_describe(node)}")
             return None
+        # Fast path for the common case, a well-formed mapping: string keys, no duplicate, all
+        # known, all required present. Anything else takes the loop below, which says what is off.
+        try:
+            quick = {k.value: v for k, v in node.value if k.tag == _STR}
+        except TypeError:  # a key that is itself a list or a mapping
+            quick = {}
+        if (
+            len(quick) == len(node.value)
+            and quick.keys() <= fields.keys()
+            and all(key in quick for key, field in fields.items() if field.required)
+        ):
+            return quick
         out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
@@ -163,10 +175,10 @@ class Reader:
     # -- scalars ------------------------------------------------------------------------------
 
     def string(self, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:
+        if node.tag != _STR or not isinstance(node, yaml.ScalarNode):
             self.problem(node, "SA203", f"{what} must be a string, not {_describe(node)}")
             return ""
-        value = str(node.value)
+        value: str = node.value
         if not allow_empty and not value.strip():
             self.problem(node, "SA204", f"{what} must not be empty")
         match = CONTROL.search(value) if self.may_have_control else None
