@@ -73,7 +73,7 @@ def root(
     if ctx.invoked_subcommand is None:
         from studyaws.ui import reading
 
-        _done(reading.welcome(ctx.obj))
+        _done(reading.welcome(_env(ctx)))
 
 
 @app.command()
@@ -310,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turn every known failure into one line and an exit status."""
     import click
 
-    from studyaws.errors import ExitStatus, StudyawsError
+    from studyaws.errors import ExitStatus, ReaderGone, StudyawsError
 
     args = sys.argv[1:] if argv is None else argv
     try:
@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     except (click.exceptions.Abort, KeyboardInterrupt):
         sys.stderr.write("\nstudyaws: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
-    except BrokenPipeError:
+    except (ReaderGone, BrokenPipeError):
         # `studyaws learn sqs | head`: the reader left; not an error worth a traceback.
         import os
 

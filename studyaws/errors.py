@@ -21,6 +21,10 @@ class StudyawsError(Exception):
         self.status = status
 
 
+class ReaderGone(Exception):  # noqa: N818 (not an error: the learner closed the pipe)
+    """The reader of our output went away (`studyaws learn sqs | head`): stop quietly."""
+
+
 class UsageError(StudyawsError):
     """Bad input on the command line (unknown topic, bad option value): exit status 2."""
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from studyaws.engine import events as ev
 from studyaws.engine.clock import ACTOR, Timer
+from studyaws.engine.consumers import MAX_CONSUMERS
 from studyaws.engine.errors import InvalidParameterValue, QueueDoesNotExist, ValidationException
 
 if TYPE_CHECKING:
@@ -71,6 +72,10 @@ class AutoScaling:
         if not 0 <= min_size <= max_size:
             raise ValidationException(
                 f"MinSize ({min_size}) must be between 0 and MaxSize ({max_size})."
+            )
+        if max_size > MAX_CONSUMERS:
+            raise ValidationException(
+                f"MaxSize ({max_size}) is above the simulation's {MAX_CONSUMERS} consumers."
             )
         if backlog_per_instance < 1:
             raise ValidationException("The target backlog per instance must be at least 1.")

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from studyaws.engine.world import World
 
 SHORT_POLL_PAUSE_MS: Final = 1000
+# A bound of the simulation, not of AWS (an account's EC2 quota is in vCPUs): every consumer is a
+# polling actor, and 10^8 of them would exhaust the memory before the first message moved.
+MAX_CONSUMERS: Final = 100
 
 
 class Consumer:
@@ -96,6 +99,11 @@ class Consumers:
             raise QueueDoesNotExist(queue)
         if count < 1:
             raise InvalidParameterValue("Start at least one consumer.")
+        if self.running(queue) + count > MAX_CONSUMERS:
+            raise InvalidParameterValue(
+                f"At most {MAX_CONSUMERS} consumers per queue in the simulation "
+                f"({self.running(queue)} running, {count} asked for)."
+            )
         if not 1 <= max_messages <= 10:
             raise InvalidParameterValue("MaxNumberOfMessages must be between 1 and 10.")
         if not 0 <= wait_s <= 20:

@@ -59,6 +59,10 @@ class UnsupportedOperation(AwsError):  # noqa: N818
     code = "UnsupportedOperation"
 
 
+class InvalidMessageContents(AwsError):  # noqa: N818
+    code = "InvalidMessageContents"
+
+
 class ResourceNotFoundException(AwsError):  # noqa: N818
     code = "ResourceNotFoundException"
 

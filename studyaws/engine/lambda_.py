@@ -40,6 +40,7 @@ from studyaws.engine.errors import (
     ResourceConflictException,
     ResourceNotFoundException,
     TooManyRequestsException,
+    ValidationException,
 )
 from studyaws.engine.targets import Target, arn, is_fifo, iso, parse_target, send_to
 
@@ -277,10 +278,17 @@ def _payload_json(payload: str) -> Any:
 
 
 def _check_range(name: str, value: int, low: int, high: int) -> None:
+    # A value outside the API model's range is rejected by request validation, before Lambda
+    # looks at it: ValidationException "1 validation error detected: Value '5' at
+    # 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or
+    # equal to 2" (cfn-lint#1926; boto3 on MemorySize: parrotfish#38).
     if not low <= value <= high:
-        raise InvalidParameterValueException(
+        bound = (
+            f"less than or equal to {high}" if value > high else f"greater than or equal to {low}"
+        )
+        raise ValidationException(
             f"1 validation error detected: Value '{value}' at '{name}' failed to satisfy "
-            f"constraint: Member must have value between {low} and {high}, inclusive"
+            f"constraint: Member must have value {bound}"
         )
 
 

@@ -173,6 +173,20 @@ class Sns:
                 )
         for sub in topic.subscriptions:
             if sub.target == target:
+                # Subscribe is idempotent for the same endpoint, but attributes the request sets
+                # must match: otherwise "InvalidParameter: Invalid parameter: Attributes Reason:
+                # Subscription already exists with different attributes" (seen on AWS:
+                # localstack#8816; AWS-validated in localstack#8976 and #9167, which compare only
+                # the attributes present in the request).
+                if (
+                    (raw and not sub.raw)
+                    or (policy is not None and policy != sub.filter_policy)
+                    or (dlq is not None and dlq != sub.dlq)
+                ):
+                    raise InvalidParameter(
+                        "Invalid parameter: Attributes Reason: Subscription already exists with "
+                        "different attributes"
+                    )
                 return sub.id
         self._subscriptions += 1
         sub = Subscription(

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from studyaws.engine import events as ev
 from studyaws.engine.clock import DELIVERY, STATE, Timer
 from studyaws.engine.errors import (
+    InvalidMessageContents,
     InvalidParameterCombination,
     InvalidParameterValue,
     MissingParameter,
@@ -77,6 +78,9 @@ GONE: Final = 3
 STATE_NAMES: Final = ("delayed", "visible", "in_flight", "gone")
 
 _NAME_RE: Final = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+# The characters a message body may hold (SendMessage, MessageBody; cited in _check_message).
+_BODY_CHARS: Final = "#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
+_INVALID_BODY_CHAR_RE: Final = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,6 +562,18 @@ class Sqs:
     ) -> None:
         if not body:
             raise MissingParameter("The request must contain the parameter MessageBody.")
+        # SendMessage MessageBody (https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/sqs/
+        # aws.sdk.kotlin.services.sqs.model/-send-message-request/-builder/message-body.html):
+        # only #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF; "If a message
+        # contains characters outside the allowed set, Amazon SQS rejects the message and returns
+        # an InvalidMessageContents error" (current API text; an older text said they were
+        # replaced with U+FFFD).
+        bad = _INVALID_BODY_CHAR_RE.search(body)
+        if bad is not None:
+            raise InvalidMessageContents(
+                f"Invalid characters found ({bad.group()!r} at offset {bad.start()}). "
+                f"Valid values: {_BODY_CHARS}"
+            )
         # sqs_message_attributes: up to 10
         if len(attrs) > MAX_ATTRIBUTES:
             raise InvalidParameterValue(

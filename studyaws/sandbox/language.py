@@ -26,6 +26,10 @@ from typing import Any, Final
 _DURATION_RE: Final = re.compile(r"^(\d+)([smhd]?)$")
 _DURATION_MS_RE: Final = re.compile(r"^(\d+)(ms|[smhd]?)$")
 _UNIT_S: Final = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+# The longest `tick`: past the longest clock of the notes (SQS retention, 14 days) with room to
+# spare. Without a bound, `tick 99999d` with a schedule or a mapping runs for hours and fills the
+# memory with its event log.
+MAX_TICK_S: Final = 30 * 86400
 
 
 class SandboxSyntaxError(Exception):
@@ -42,6 +46,15 @@ def parse_duration(text: str) -> int:
     if match is None:
         raise SandboxSyntaxError(f"bad duration '{text}' (use e.g. 45, 45s, 5m, 2h or 1d)")
     return int(match.group(1)) * _UNIT_S[match.group(2)]
+
+
+def _parse_tick(text: str) -> int:
+    seconds = parse_duration(text)
+    if seconds > MAX_TICK_S:
+        raise SandboxSyntaxError(
+            f"tick: at most 30d at a time (got '{text}'); write several ticks for longer"
+        )
+    return seconds
 
 
 def parse_duration_ms(text: str) -> int:
@@ -100,6 +113,7 @@ def _parse_on_off(text: str) -> bool:
 _CONVERTERS: Final = {
     "str": lambda text: text,
     "duration": parse_duration,
+    "tick": _parse_tick,
     "int": _parse_int,
     "kv": _parse_kv,
     "on-off": _parse_on_off,
@@ -433,8 +447,14 @@ COMMANDS: dict[str, Spec] = {
             "redrive a DLQ's messages to their source queues (or --destination), N per second",
         ),
         *_PART2,
-        Spec("tick", (("D", "duration"),), (), "let D of virtual time pass", "world"),
-        Spec("log", (), (_d("since", "T"),), "the event log (since T seconds)", "world"),
+        Spec("tick", (("D", "tick"),), (), "let D of virtual time pass (at most 30d)", "world"),
+        Spec(
+            "log",
+            (),
+            (_d("since", "T"),),
+            "the event log (since T seconds; the sandbox keeps the last 200,000 events)",
+            "world",
+        ),
         Spec(
             "chaos",
             (("MODE", "on-off"),),
@@ -471,6 +491,9 @@ def strip_comment(line: str) -> str:
 
 
 def tokenize(line: str) -> list[str]:
+    # Bytes that are not UTF-8 arrive as lone surrogates (surrogateescape): not text at all.
+    if any("\ud800" <= char <= "\udfff" for char in line):
+        raise SandboxSyntaxError("the line is not valid UTF-8 text")
     try:
         return shlex.split(strip_comment(line))
     except ValueError as exc:  # "No closing quotation", "No escaped character"

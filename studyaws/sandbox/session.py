@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from studyaws.engine import World
 from studyaws.sandbox.commands import run_command
 from studyaws.sandbox.language import Command, SandboxSyntaxError, parse
+
+# The sandbox keeps the last LOG_LIMIT events (`log` shows those): a long `tick` with many pollers
+# must not fill the memory with history (the engine's bounded log, issue 3).
+LOG_LIMIT: Final = 200_000
 
 # Commands that never change the world: not kept for `undo`.
 _READ_ONLY = frozenset({"stats", "log", "show", "help"})
@@ -28,7 +32,7 @@ class Outcome:
 class Session:
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
-        self.world = World(seed)
+        self.world = World(seed, log=LOG_LIMIT)
         self.history: list[str] = []  # the lines that changed the world, in order
 
     def execute(self, line: str) -> Outcome | None:
@@ -37,7 +41,7 @@ class Session:
         if command is None:
             return None
         if command.name == "reset":
-            self.world = World(self.seed)
+            self.world = World(self.seed, log=LOG_LIMIT)
             self.history.clear()
             return Outcome(command, {"ok": True, "now": self.world.now_s})
         if command.name == "undo":
@@ -55,8 +59,13 @@ class Session:
             self.history.append(line)
         return Outcome(command, result)
 
+    def restore(self, lines: list[str]) -> None:
+        """Rebuild the world from the seed and `lines`: after a command was interrupted midway
+        (Ctrl-C), the world is as it was before that command."""
+        self._replay(list(lines))
+
     def _replay(self, lines: list[str]) -> None:
-        self.world = World(self.seed)
+        self.world = World(self.seed, log=LOG_LIMIT)
         self.history = []
         for line in lines:
             self.execute(line)

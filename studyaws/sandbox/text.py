@@ -61,6 +61,10 @@ def describe(command: Command, result: dict[str, Any]) -> list[str]:
         return str(result["help"]).splitlines()
     if name == "show":
         return world_lines(result["world"])
+    if name == "undo":
+        return [f"took back the last command ({seconds(result['now'])})"]
+    if name == "reset":
+        return [f"an empty world again ({seconds(result['now'])})"]
     return [str(result)]
 
 

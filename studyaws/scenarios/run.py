@@ -32,6 +32,12 @@ from studyaws.scenarios.model import AnswerSpec, Checkpoint, Line, Scenario, Set
 NOTHING = "nothing"
 DELETED = "deleted"
 MAX_CHOICES = 8
+# Events that never change how many messages a queue holds in each state: not a "because".
+POLLING_EVENTS = frozenset({"LongPollStarted", "LongPollEnded", "ShortPollSampled"})
+# Events that change how many consumers run (what a `stat: consumers` answer depends on).
+SCALING_EVENTS = frozenset(
+    {"AlarmStateChanged", "GroupScaled", "ConsumerStarted", "ConsumerStopping", "ConsumerStopped"}
+)
 
 
 class SettingsError(ValueError):
@@ -305,6 +311,32 @@ def _choices(
     return tuple(ordered), tuple(labels.get(o, o) for o in ordered)
 
 
+def _message_groups(run: StepRun) -> list[tuple[str, ...]]:
+    """Sets of messages a receive of several could plausibly return, besides single ones.
+
+    When the step's receive asks for more than one message, a learner must be able to answer
+    "several": offered are the messages visible when the step starts and every message the
+    queue holds then, each when it is two or more and no more than the receive takes.
+    """
+    line = next((ln for ln in reversed(run.lines) if "messages" in ln.result), None)
+    command = parse(line.text) if line is not None else None
+    if command is None:
+        return []
+    most = int(command.args.get("max", 1))
+    queue = run.before.get("queues", {}).get(str(command.args.get("queue")), {})
+    if most < 2 or not queue:
+        return []
+    visible = sorted(queue.get("visible", ()), key=_message_number)
+    held = sorted(
+        {*visible, *queue.get("in_flight", ()), *queue.get("delayed", ())}, key=_message_number
+    )
+    groups = []
+    for group in (tuple(visible[:most]), tuple(held[:most])):
+        if len(group) >= 2 and group not in groups:
+            groups.append(group)
+    return groups
+
+
 def _where(snapshot: Mapping[str, Any], message_id: str) -> str | None:
     for name, queue in snapshot.get("queues", {}).items():
         for state in ("visible", "in_flight", "delayed"):
@@ -370,12 +402,18 @@ def read_answer(cp: Checkpoint, run: StepRun, created_before: int, session: Sess
             {*bodies, *ids, *(f"m{n}" for n in range(1, created_before + 1))}, key=_message_number
         )
         labels = {i: _label(i, bodies) for i in existing}
-        labels[value] = ", ".join(_label(i, bodies) for i in ids) if ids else NOTHING
-        choices, shown = _choices(value, [NOTHING, *existing], labels)
+        groups = _message_groups(run)
+        for group in (tuple(ids), *groups):
+            labels[", ".join(group) or NOTHING] = (
+                ", ".join(_label(i, bodies) for i in group) or NOTHING
+            )
+        options = [NOTHING, *existing, *(", ".join(g) for g in groups)]
+        choices, shown = _choices(value, options, labels)
         return Answer(value, choices, shown, deciding=deciding)
     if spec.kind == "count":
+        # A count of 0 is decided by what did *not* happen: no event to point at.
         matching = tuple(e for e in events if e.kind == spec.arg)
-        return Answer(float(len(matching)), deciding=matching or events)
+        return Answer(float(len(matching)), deciding=matching)
     if spec.kind == "stat":
         queue = after.get("queues", {}).get(spec.arg)
         if queue is None:
@@ -384,8 +422,23 @@ def read_answer(cp: Checkpoint, run: StepRun, created_before: int, session: Sess
             group = after.get("consumers", {}).get(spec.arg)
             if group is None:
                 raise fail(f"queue '{spec.arg}' has no consumers after the step")
-            return Answer(float(group["consumers"]), deciding=events)
-        return Answer(float(len(queue[spec.stat])), deciding=events)
+            scaling = tuple(
+                e for e in events if e.resource == spec.arg and e.kind in SCALING_EVENTS
+            )
+            return Answer(float(group["consumers"]), deciding=scaling)
+        # The events that moved this queue's messages, latest last (a poller's empty long poll
+        # moves none), with a mapping's verdict on a batch of them; the last few decided it.
+        touched = {getattr(e, "message_id", None) for e in events if e.resource == spec.arg}
+        moved = tuple(
+            e
+            for e in events
+            if (e.resource == spec.arg and e.kind not in POLLING_EVENTS)
+            or (
+                e.kind in ("BatchDeleted", "BatchLeftForRetry")
+                and touched.intersection(getattr(e, "message_ids", ()) or ())
+            )
+        )
+        return Answer(float(len(queue[spec.stat])), deciding=moved[-4:])
     if spec.kind == "now":
         nows = [r["now"] for r in results if "now" in r]
         if not nows:
@@ -461,5 +514,6 @@ def read_answer(cp: Checkpoint, run: StepRun, created_before: int, session: Sess
         labels = {i: _label(i, bodies) for i in existing}
         labels[new_id] = f"{new_id} (a new message)"
         choices, shown = _choices(sent, [*existing, new_id], labels)
-        return Answer(sent, choices, shown, deciding=events)
+        sends = tuple(e for e in events if e.kind in ("MessageSent", "DuplicateMessageAccepted"))
+        return Answer(sent, choices, shown, deciding=sends[-1:] or events)
     raise fail(f"answer kind '{spec.kind}' is not known")  # pragma: no cover - schema checks it

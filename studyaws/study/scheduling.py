@@ -102,3 +102,32 @@ def card_last_review(card_json: str) -> datetime | None:
     data: dict[str, Any] = json.loads(card_json)
     last = data.get("last_review")
     return None if last is None else datetime.fromisoformat(str(last)).astimezone(UTC)
+
+
+def check_card(card_json: str) -> None:
+    """Raise ValueError unless fsrs can schedule this card (one read from an import file).
+
+    A card fsrs can't load, with a time that isn't UTC-aware or with a stability that gives no
+    recall chance would otherwise be stored and break every later quiz and `progress`.
+    """
+    import math
+
+    from fsrs import Card
+
+    try:
+        card = Card.from_json(card_json)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        name = type(exc).__name__
+        raise ValueError(f"not an fsrs card ({name}: {exc})") from None
+    for label, when in (("due", card.due), ("last_review", card.last_review)):
+        if when is not None and (when.tzinfo is None or when.utcoffset() != UTC.utcoffset(None)):
+            raise ValueError(
+                f'"{label}" must be a UTC time with its offset, got {when.isoformat()}'
+            )
+    for label, number in (("stability", card.stability), ("difficulty", card.difficulty)):
+        if number is not None and not (math.isfinite(number) and number > 0):
+            raise ValueError(f'"{label}" must be a positive number, got {number!r}')
+    if card.last_review is not None:
+        chance = scheduler().get_card_retrievability(card, card.last_review)
+        if not 0.0 <= chance <= 1.0:
+            raise ValueError("its recall chance can't be computed")

@@ -40,6 +40,7 @@ class Mastery:
     due_now: int
     due_week: int
     topic: str = ""
+    topics: tuple[str, ...] = ()  # for a concept: every topic that has questions on it
 
     @property
     def accuracy(self) -> float:
@@ -104,12 +105,15 @@ def summarize(
 
     week = now + timedelta(days=7)
 
-    def measure(name: str, ids: list[str], topic: str = "") -> Mastery:
+    def measure(
+        name: str, ids: list[str], topic: str = "", topics: tuple[str, ...] = ()
+    ) -> Mastery:
         seen = [qid for qid in ids if qid in by_id]
         scores = {qid: known(qid) for qid in ids}
         return Mastery(
             name=name,
             topic=topic,
+            topics=topics,
             questions=len(ids),
             seen=len(seen),
             answered=sum(answered[q] for q in ids),
@@ -135,7 +139,10 @@ def summarize(
     }
 
     topics = tuple(measure(t, ids) for t, ids in topic_ids.items())
-    concepts = tuple(measure(c, ids, concept_topic[c]) for c, ids in sorted(concept_ids.items()))
+    concepts = tuple(
+        measure(c, ids, concept_topic[c], tuple(sorted(concept_topics[c])))
+        for c, ids in sorted(concept_ids.items())
+    )
     weakest = tuple(
         sorted(
             (

@@ -456,13 +456,23 @@ def _validate_export(data: object) -> tuple[list[Mapping[str, Any]], list[Mappin
             scheduling.card_last_review(json.dumps(card["card"]))
         except (ValueError, TypeError) as exc:
             raise StoreError(f'cards[{i}]: bad time in "card": {exc}') from None
+        try:
+            scheduling.check_card(json.dumps(card["card"]))
+        except ValueError as exc:
+            raise StoreError(f'cards[{i}]: "card" is unusable: {exc}') from None
     for i, review in enumerate(reviews):
         _require(
             review,
             f"reviews[{i}]",
             {"question_id": str, "topic": str, "concepts": list, "answered_at": str},
         )
-        if not isinstance(review.get("correct"), bool) or not isinstance(review.get("rating"), int):
+        rating = review.get("rating")
+        if (
+            not isinstance(review.get("correct"), bool)
+            or not isinstance(rating, int)
+            or isinstance(rating, bool)
+            or not 1 <= rating <= 4
+        ):
             raise StoreError(f'reviews[{i}]: needs "correct" (bool) and "rating" (1–4)')
         try:
             from_iso(review["answered_at"])

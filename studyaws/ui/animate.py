@@ -46,6 +46,18 @@ def read_key(stream: TextIO) -> str:
     return char
 
 
+def discard_typeahead(stream: TextIO) -> None:
+    """Drop keys pressed ahead on a terminal: with --step, an Enter meant to advance the play
+    must not answer the checkpoint question that appears after it."""
+    try:
+        import termios
+
+        if stream.isatty():
+            termios.tcflush(stream.fileno(), termios.TCIFLUSH)
+    except (OSError, ValueError, AttributeError, ImportError):
+        return
+
+
 @dataclass
 class Pacer:
     """Waits between beats: `beat(quiet)` after each event drawn."""

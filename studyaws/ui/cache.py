@@ -5,8 +5,9 @@ with rich cost more than everything else `learn` does, and both depend only on t
 the studyaws version and the output settings. So the first run stores its result and later runs
 reuse it, like `man` keeps formatted pages:
 
-- the key is a hash of the studyaws version, every content file's path, size and mtime, and (for
-  pages) the topic, section, width and colour mode; any edit to content gives a new key;
+- the key is a hash of the studyaws version, the size and mtime of the modules that read and draw
+  content, every content file's path, size and mtime, and (for pages) the topic, section, width
+  and colour mode; any edit to content or to that code gives a new key;
 - the cache lives in `env.cache_dir`: `STUDYAWS_HOME/cache` when that is set, else the platform's
   user cache dir; an `Env` built for a test caches nothing;
 - a cache that can't be read or written is ignored: it is never a reason to fail.
@@ -29,8 +30,17 @@ T = TypeVar("T")
 MAX_ENTRIES = 64
 
 
+_CODE = Path(__file__).resolve().parent.parent  # the studyaws package
+
+
 def content_fingerprint(extra_dirs: Sequence[Path]) -> str:
+    """What a cached course or page depends on: the content files and the code that reads and
+    draws them (so a changed renderer in a checkout never serves an old page)."""
     digest = hashlib.sha256(__version__.encode())
+    for package in ("content", "scenarios", "ui"):
+        for path in sorted((_CODE / package).glob("*.py")):
+            stat = path.stat()
+            digest.update(f"\0{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for root in (bundled_content_dir(), *extra_dirs):
         digest.update(f"\0root:{root.resolve()}".encode())
         if not root.exists():

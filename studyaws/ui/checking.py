@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
+
 from studyaws.content.loader import check
 from studyaws.errors import ExitStatus
 from studyaws.ui.env import Env
@@ -15,12 +17,13 @@ def validate(env: Env, path: Path | None) -> int:
     console = env.console
     for problem in problems:
         if env.color:
-            console.print(
-                f"[bold]{problem.loc}:[/bold] [red]{problem.code}[/red] {problem.message}",
-                markup=True,
-                highlight=False,
-                soft_wrap=True,
-            )
+            # Built as Text, not markup: a message quotes the learner's file (`unknown key '[/x]'`).
+            line = Text()
+            line.append(f"{problem.loc}:", style="bold")
+            line.append(" ")
+            line.append(problem.code, style="red")
+            line.append(f" {problem.message}")
+            console.print(line, highlight=False, soft_wrap=True)
         else:
             env.stdout.write(f"{problem}\n")
     files = len({p.loc.path for p in problems})

@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 
 from studyaws.content.model import Diagram, DiagramEdge, DiagramNode
+from studyaws.errors import StudyawsError
 from studyaws.ui.env import Env
 
 H_GAP_MIN = 6
@@ -193,16 +194,22 @@ def _elbow(canvas: _Canvas, a: _Box, b: _Box, label: str, dashed: bool) -> None:
 
 def render_list(diagram: Diagram) -> list[str]:
     """The same diagram as one line per arrow: what a narrow terminal or a screen reader gets."""
+    return [source + rest for source, rest in list_rows(diagram)]
+
+
+def list_rows(diagram: Diagram) -> list[tuple[str, str]]:
+    """`render_list` in two parts a line, (source, arrow and target), so a narrow screen can put
+    the arrow under its source instead of breaking a label in two."""
     labels = {n.id: n.label for n in diagram.nodes}
-    lines = []
+    rows = []
     for edge in diagram.edges:
         arrow = f" ──{edge.label}──▶ " if edge.label else " ──▶ "
-        lines.append(
-            f"{labels.get(edge.source, edge.source)}{arrow}{labels.get(edge.target, edge.target)}"
+        rows.append(
+            (labels.get(edge.source, edge.source), arrow + labels.get(edge.target, edge.target))
         )
     linked = {e.source for e in diagram.edges} | {e.target for e in diagram.edges}
-    lines.extend(f"{n.label}" for n in diagram.nodes if n.id not in linked)
-    return lines
+    rows.extend((n.label, "") for n in diagram.nodes if n.id not in linked)
+    return rows
 
 
 def text_width(diagram: Diagram) -> int:
@@ -231,6 +238,10 @@ FILL = {
 STROKE = "#37474f"
 
 
+_SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg"'
+_MARKER = '<marker id="arrow"'
+
+
 def render_svg(diagram: Diagram) -> str:
     """A standalone SVG (deterministic: same diagram, same bytes)."""
     cols = max((n.col for n in diagram.nodes), default=0) + 1
@@ -240,12 +251,12 @@ def render_svg(diagram: Diagram) -> str:
     centers: dict[str, tuple[float, float]] = {}
     box_w: dict[str, float] = {}
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'{_SVG_OPEN} width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" role="img" '
         f'aria-labelledby="title-{diagram.id}">',
         f'<title id="title-{diagram.id}">{escape(diagram.title)}</title>',
         f"<desc>{escape(diagram.caption)}</desc>",
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
+        f'<defs>{_MARKER} viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
         'markerHeight="8" orient="auto-start-reverse">'
         f'<path d="M 0 0 L 10 5 L 0 10 z" fill="{STROKE}"/></marker></defs>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
@@ -339,12 +350,28 @@ def write_svgs(env: Env, out: Path) -> int:
     from studyaws.ui.course import load
 
     course = load(env)
-    out.mkdir(parents=True, exist_ok=True)
     files = svg_files(course.diagrams)
-    for stale in out.glob("*.svg"):
-        if stale.name not in files:
-            stale.unlink()
-    for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for stale in out.glob("*.svg"):
+            # Only a diagram this command wrote before is ours to remove: `--out ~/Pictures`
+            # must never delete the learner's own drawings.
+            if stale.name not in files and _written_by_us(stale):
+                stale.unlink()
+        for name, text in files.items():
+            (out / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        where = exc.filename or out
+        raise StudyawsError(f"can't write diagrams to {where}: {exc.strerror or exc}") from None
     env.stdout.write(f"wrote {len(files)} diagrams to {out}\n")
     return 0
+
+
+def _written_by_us(path: Path) -> bool:
+    """An SVG file `render_svg` made (its opening tag and arrow marker are ours)."""
+    try:
+        with path.open(encoding="utf-8") as file:
+            head = file.read(65_536)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return head.startswith(_SVG_OPEN) and 'aria-labelledby="title-' in head and _MARKER in head

@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
+from studyaws.errors import ReaderGone
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -88,10 +90,9 @@ class Env:
 
     @classmethod
     def from_process(cls, content_dirs: tuple[Path, ...] = ()) -> Env:
-        for stream in (sys.stdout, sys.stderr):
-            reconfigure = getattr(stream, "reconfigure", None)
-            if reconfigure is not None:
-                reconfigure(errors="replace")
+        from studyaws.ui.encoding import readable_output
+
+        readable_output(sys.stdout, sys.stderr)
         environ = dict(os.environ)
         return cls(
             stdin=sys.stdin,
@@ -177,8 +178,14 @@ class Env:
     def _make_console(self, file: TextIO, isatty: bool) -> Console:
         from rich.console import Console
 
+        class _Console(Console):
+            def on_broken_pipe(self) -> None:
+                # `studyaws search x | head -1`: the reader left. main() ends quietly, status 0.
+                self.quiet = True
+                raise ReaderGone
+
         plain = not self.color
-        return Console(
+        return _Console(
             file=file if isatty else cast(TextIO, _LineEndTrimmer(file)),
             width=self.output_width,
             force_terminal=(isatty or "FORCE_COLOR" in self.environ) and not plain,

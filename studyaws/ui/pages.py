@@ -8,9 +8,19 @@ terminal and the page is taller than the screen.
 from __future__ import annotations
 
 import os
+import re
 
+from studyaws.errors import ReaderGone
 from studyaws.ui.cache import cached, content_fingerprint, key
 from studyaws.ui.env import Env
+
+_INLINE_MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|`([^`\n]+)`")
+
+
+def plain_inline(text: str) -> str:
+    """Text shown outside Markdown (captions, quiz prompts): `code` and **bold** lose their
+    marks, not their words."""
+    return _INLINE_MARKS.sub(lambda m: m.group(1) or m.group(2), text)
 
 
 def learn(env: Env, topic_id: str, section_id: str | None) -> int:
@@ -40,8 +50,11 @@ def emit(env: Env, text: str) -> None:
         os.environ.setdefault("LESS", "-R")
         pydoc.pager(text)
         return
-    env.stdout.write(text)
-    env.stdout.flush()
+    try:
+        env.stdout.write(text)
+        env.stdout.flush()
+    except BrokenPipeError:
+        raise ReaderGone from None
 
 
 def _screen_height(env: Env) -> int:

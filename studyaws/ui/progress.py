@@ -61,7 +61,10 @@ def summary(env: Env) -> Progress:
     course = course_ui.load(env)
     with open_store(env) as store:
         cards, reviews = store.cards(), store.reviews()
-    return summarize(cards, reviews, quizzable(course.questions), env.now())
+    # The quiz's pool (the bank and the scenarios' predictions), so a topic's count of questions
+    # doesn't grow as the learner meets the scenario ones.
+    questions = quizzable(course_ui.all_questions(env, course))
+    return summarize(cards, reviews, questions, env.now())
 
 
 def _mastery_json(m: Mastery, key: str) -> dict[str, Any]:
@@ -106,11 +109,16 @@ class _Writer:
         except (UnicodeEncodeError, LookupError):
             self.unicode = False
 
-    def say(self, line: str = "", style: str = "", indent: int = 0) -> None:
+    def say(
+        self, line: str = "", style: str = "", indent: int = 0, hanging: int = 0, wrap: bool = True
+    ) -> None:
+        """`wrap=False` for a command to copy: one line, even past the edge of a narrow screen."""
         from rich.text import Text
 
-        width = max(20, self.console.width - indent)
-        lines = textwrap.wrap(line, width, break_on_hyphens=False) or [""]
+        width = max(20, self.console.width - indent) if wrap else len(line) + 1
+        lines = textwrap.wrap(
+            line, width, subsequent_indent=" " * hanging, break_on_hyphens=False
+        ) or [""]
         body = "\n".join(" " * indent + part for part in lines)
         self.console.print(Text(body, style=style), soft_wrap=True)
 
@@ -189,12 +197,17 @@ def _show(env: Env, *, json_output: bool) -> int:
         out.say()
         out.say("Weakest concepts", "bold")
         for number, c in enumerate(p.weakest, start=1):
+            label = f"{number}. "
             out.say(
-                f"{number}. {c.name}: {c.correct}/{c.answered} right, "
-                f"{round(100 * c.seen_mastery)}% recalled now — "
-                f"studyaws quiz {c.topic} --concept {c.name}",
+                f"{label}{c.name}: {c.correct}/{c.answered} right, "
+                f"{round(100 * c.seen_mastery)}% recalled now",
                 indent=2,
+                hanging=len(label),
             )
+            # A concept asked in several topics is practised across all of them.
+            where = c.topic if len(c.topics) <= 1 else "all"
+            command = f"studyaws quiz {where} --concept {c.name}"
+            out.say(command, "dim", indent=2 + len(label), wrap=False)
     out.say()
     counts = [count for _day, count in p.history]
     out.say(f"Last {len(counts)} days (most {max(counts)} answers a day)", "bold")

@@ -96,12 +96,20 @@ def quiz(
     known_topics = topic_ids(course)
     if topic != "all" and topic not in known_topics:
         raise UsageError(f"unknown topic '{topic}'; topics: {', '.join([*known_topics, 'all'])}")
-    pool = selection.quizzable(
-        q for q in course_ui.all_questions(env, course) if topic == "all" or q.topic == topic
-    )
+    everything = selection.quizzable(course_ui.all_questions(env, course))
+    pool = tuple(q for q in everything if topic == "all" or q.topic == topic)
     if concept is not None:
         concepts = selection.concepts_of(pool)
+        if concept not in concepts and concept.lower() in concepts:
+            concept = concept.lower()  # ids are lower case, as topics are
         if concept not in concepts:
+            elsewhere = sorted({q.topic for q in everything if concept in q.concepts})
+            if elsewhere:
+                raise UsageError(
+                    f"no {topic} questions on '{concept}'; it is in {', '.join(elsewhere)}: "
+                    f"try studyaws quiz {elsewhere[0] if len(elsewhere) == 1 else 'all'} "
+                    f"--concept {concept}"
+                )
             where = "any topic" if topic == "all" else topic
             names = ", ".join(concepts) or "none"
             raise UsageError(f"unknown concept '{concept}' for {where}; concepts: {names}")
@@ -259,8 +267,9 @@ class _Session:
 
     def text(self, raw: str) -> str:
         from studyaws.content.text import render_facts, strip_control
+        from studyaws.ui.pages import plain_inline
 
-        return strip_control(render_facts(raw, self.course.facts)).strip()
+        return plain_inline(strip_control(render_facts(raw, self.course.facts))).strip()
 
     def say(
         self, line: str = "", style: str | None = None, indent: int = 0, hanging: int = 0
@@ -460,7 +469,8 @@ class _Session:
                     parsed = parse_answer(presented, text)
                     return parsed.problem or None
 
-                reply = prompter.enter("Your answer", hint=hint, validate=check)
+                how = answer_hint(presented)
+                reply = prompter.enter(f"Your answer, {how}", hint=hint, validate=check)
                 if isinstance(reply, Action):
                     value = reply
                 else:
@@ -525,6 +535,25 @@ class _Session:
         numbered = sorted((presented.number_of(k), k) for k in keys)
         return "; ".join(f"{n}. {self.text(q.choice_text(k))}" for n, k in numbered)
 
+    def say_answer(self, label: str, presented: Presented, value: AnswerValue) -> None:
+        """One line, or for an order question one numbered step a line (a long chain of
+        arrows is hard to follow)."""
+        q = presented.question
+        if q.type != "order" or isinstance(value, str | int | float | bool):
+            self.say(f"{label} {self.describe(presented, value)}", indent=2)
+            return
+        keys = [str(k) for k in value]
+        if not self.interactive:  # the choices were numbered: say it as it would be typed
+            typed = " ".join(str(presented.number_of(k)) for k in keys)
+            if label == "You said:":
+                self.say(f"{label} {typed}", indent=2)  # their own lines are just above
+                return
+            label = f"{label.rstrip(':')} ({typed}):"
+        self.say(label, indent=2)
+        for number, key in enumerate(keys, start=1):
+            step = f"{number}. "
+            self.say(step + self.text(q.choice_text(key)), indent=4, hanging=len(step))
+
     def feedback(self, outcome: Outcome) -> None:
         result = outcome.result
         if result is None:
@@ -536,21 +565,26 @@ class _Session:
         elif result.status == "correct":
             self.say(f"{self.symbols['good']} Correct", "bold green")
         elif result.status == "skipped":
-            self.say(
-                f"{self.symbols['skip']} Skipped (it will come back in review). "
-                f"The answer: {self.describe(presented, result.expected)}",
-                "yellow",
-            )
+            skipped = f"{self.symbols['skip']} Skipped (it will come back in review)."
+            if q.type == "order":
+                self.say(skipped, "yellow")
+                self.say_answer("The answer:", presented, result.expected)
+            else:
+                answer = self.describe(presented, result.expected)
+                self.say(f"{skipped} The answer: {answer}", "yellow")
         else:
             self.say(f"{self.symbols['bad']} Wrong", "bold red")
             if result.given is not None and q.type != "single":
-                self.say(f"You said: {self.describe(presented, result.given)}", indent=2)
-            self.say(f"The answer: {self.describe(presented, result.expected)}", indent=2)
+                self.say_answer("You said:", presented, result.given)
+            self.say_answer("The answer:", presented, result.expected)
         for key, why in result.why_not:
             chosen = self.text(q.choice_text(key))
             reason = self.text(why) if why else "it is not right here."
             self.say(f"Why not “{chosen}”: {reason}", indent=2)
-        if result.missed and result.status == "wrong":
+        expected = result.expected
+        all_missed = isinstance(expected, tuple) and set(result.missed) >= set(expected)
+        if result.missed and result.status == "wrong" and not all_missed:
+            # Only when some picks were right: missing all of them is "The answer" again.
             missed = self.describe(presented, result.missed)
             self.say(f"You missed: {missed}", indent=2)
         self.say(self.text(q.explanation), indent=2)
@@ -595,9 +629,11 @@ class _Session:
             self.say("What you missed comes back in: studyaws review")
         if self.replay:
             self.say(f"Same quiz again: {self.replay}", "dim")
-        if interrupted:
+        if interrupted and answered:
             verb = "is" if len(answered) == 1 else "are"
             self.say(f"Your {_count(len(answered), 'answer')} so far {verb} saved.")
+        elif interrupted:
+            self.say("No answer was given, so nothing was saved.")
         self.flush()
         if self.json_output:
             _print_json(self.env, _json_result(self.title, self.seed, self.outcomes))
@@ -616,7 +652,8 @@ class _Session:
                 )
 
 
-_KEEP_BREAK = re.compile(r"^\s*([-*+] |\d+[.)] |\||```|    )")
+# An indented line is a block the author laid out (a JSON policy, a sandbox command): kept as is.
+_KEEP_BREAK = re.compile(r"^(\s|\s*([-*+] |\d+[.)] |\||```))")
 
 
 def _reflow(text: str) -> list[str]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
-from rich.markdown import CodeBlock, Markdown, MarkdownElement
+from rich.markdown import CodeBlock, Markdown, MarkdownElement, TableElement
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -30,8 +30,9 @@ from studyaws.content.text import fact_display, render_facts, strip_control
 from studyaws.content.units import format_quantity
 from studyaws.errors import UsageError
 from studyaws.ui.course import find_topic, load
-from studyaws.ui.diagram import render_list, render_text
+from studyaws.ui.diagram import list_rows, render_text
 from studyaws.ui.env import Env
+from studyaws.ui.pages import plain_inline
 
 if TYPE_CHECKING:
     from studyaws.study.stats import Progress
@@ -47,11 +48,24 @@ class _PlainCodeBlock(CodeBlock):
         yield Panel(Text(code), border_style="dim", expand=False, padding=(0, 1))
 
 
+class _FoldingTable(TableElement):
+    """A Markdown table whose long words wrap at 40 columns instead of ending in '…'."""
+
+    def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]
+        for table in super().__rich_console__(console, options):
+            if isinstance(table, Table):
+                table.show_edge = False  # its top and bottom edges are blank lines
+                for column in table.columns:
+                    column.overflow = "fold"
+            yield table
+
+
 class _Markdown(Markdown):
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
         "fence": _PlainCodeBlock,
         "code_block": _PlainCodeBlock,
+        "table_open": _FoldingTable,
     }
 
 
@@ -84,12 +98,15 @@ def _value_text(fact: Fact) -> str:
 
 def _limits(facts: list[Fact], sources: _Sources, width: int) -> RenderableType:
     if width < NARROW:
-        lines = Text()
+        # A bullet list whose items wrap under themselves, the value on its own line.
+        items = Table.grid(padding=(0, 1, 0, 0))
+        items.add_column(no_wrap=True)
+        items.add_column(overflow="fold")
         for fact in facts:
-            lines.append("• ", style="bold")
-            lines.append(strip_control(fact.statement))
-            lines.append(f"\n  {_value_text(fact)} [{sources.number(fact.source)}]\n", style="bold")
-        return Group(Text("Limits", style="bold underline"), lines)
+            item = Text(strip_control(fact.statement) + "\n")
+            item.append(f"{_value_text(fact)} [{sources.number(fact.source)}]", style="bold")
+            items.add_row(Text("•", style="bold"), item)
+        return Group(Text("Limits", style="bold underline"), items)
     table = Table(title="Limits", title_justify="left", show_lines=False, expand=True)
     table.add_column("What", ratio=3)
     table.add_column("Value", ratio=2, style="bold")
@@ -103,18 +120,23 @@ def _limits(facts: list[Fact], sources: _Sources, width: int) -> RenderableType:
     return table
 
 
-def _misconception(item: Misconception, facts: dict[str, Fact]) -> RenderableType:
+def _misconception(item: Misconception, facts: dict[str, Fact], width: int) -> RenderableType:
     origin = f"the notes said so ({item.ref})" if item.origin == "notes" else "a common mistake"
     if item.origin == "common" and item.ref:
         origin += f" ({item.ref})"
+    title = f"⚠ Misconception: {strip_control(origin)}"
     body = Text()
+    if len(title) + 6 > width:  # a border would cut the title: say where it comes from inside
+        title = "⚠ Misconception"
+        said = strip_control(origin)
+        body.append(f"{said[:1].upper()}{said[1:]}.\n", style="italic")
     body.append("✗ Claim: ", style="bold red")
-    body.append(strip_control(render_facts(item.claim, facts)) + "\n")
+    body.append(plain_inline(strip_control(render_facts(item.claim, facts))) + "\n")
     body.append("✓ Truth: ", style="bold green")
-    body.append(strip_control(render_facts(item.truth, facts)))
+    body.append(plain_inline(strip_control(render_facts(item.truth, facts))))
     return Panel(
         body,
-        title=f"⚠ Misconception: {origin}",
+        title=Text(title),  # never markup: the reference is content
         title_align="left",
         border_style="yellow",
         expand=True,
@@ -124,23 +146,50 @@ def _misconception(item: Misconception, facts: dict[str, Fact]) -> RenderableTyp
 def _diagram(diagram: Diagram, width: int) -> RenderableType:
     drawing = render_text(diagram)
     fits = max((len(line) for line in drawing), default=0) + 4 <= width
-    lines = drawing if fits else render_list(diagram)
-    art = Text("\n".join(lines), no_wrap=fits, overflow="ignore" if fits else "fold")
-    caption = Text(strip_control(diagram.caption), style="italic")
+    caption = Text(plain_inline(strip_control(diagram.caption)), style="italic")
+    title = f"Diagram: {strip_control(diagram.title)}"
+    if fits:
+        art = Text("\n".join(drawing), no_wrap=True, overflow="ignore")
+        # As wide as the drawing (or its title), not as the terminal: a 200-column box around a
+        # 70-column picture reads badly.
+        box_width = max(max(len(line) for line in drawing), len(title) + 2) + 4
+        return Panel(
+            Group(art, Text(""), caption),
+            title=Text(title),  # never markup: the title is the learner's text
+            title_align="left",
+            border_style="cyan",
+            width=min(width, box_width),
+        )
+    # Too narrow for the drawing: its arrows as a list, the title inside (a border would cut it).
+    inner = width - 4
+    lines = []
+    for source, rest in list_rows(diagram):
+        if len(source + rest) <= inner or not rest:
+            lines.append(source + rest)
+        else:
+            lines.extend((source, "  " + rest.strip()))
+    art = Text("\n".join(lines), overflow="fold")
     return Panel(
-        Group(art, Text(""), caption),
-        title=f"Diagram: {diagram.title}",
-        title_align="left",
+        Group(Text(title, style="bold"), Text(""), art, Text(""), caption),
         border_style="cyan",
-        expand=not fits,
+        expand=True,
     )
+
+
+class _Links(Text):
+    """One link a line, printed without wrapping: a URL cut in two can't be clicked or copied."""
 
 
 def section_view(
     course: Course, topic: Topic, section: Section, number: int, width: int
 ) -> Iterator[RenderableType]:
     sources = _Sources([])
-    yield Rule(Text(f"{number}. {section.title}", style="bold"), align="left", style="blue")
+    heading = Text(f"{number}. {strip_control(section.title)}", style="bold")
+    if len(heading) + 6 <= width:
+        yield Rule(heading, align="left", style="blue")
+    else:  # a rule would cut a long title short: the title, then the rule under it
+        yield heading
+        yield Rule(style="blue")
     yield _markdown(strip_control(render_facts(section.body, course.facts)))
     for diagram_id in section.diagrams:
         diagram = course.diagrams.get(diagram_id)
@@ -153,13 +202,14 @@ def section_view(
         yield _limits(facts, sources, width)
     for item in section.misconceptions:
         yield Text("")
-        yield _misconception(item, course.facts)
+        yield _misconception(item, course.facts, width)
     if sources.urls:
-        refs = Text("Sources:\n", style="dim")
+        yield Text("")
+        refs = _Links("Sources:\n", style="dim")
         for i, url in enumerate(sources.urls, 1):
             refs.append(f"[{i}] ", style="dim")
             refs.append(url + "\n", style=f"dim link {url}")
-        yield Padding(refs, (1, 0, 0, 0))
+        yield refs
     yield Text("")
 
 
@@ -191,7 +241,7 @@ def render_learn(env: Env, topic_id: str, section_id: str | None) -> str:
     console = env.console
     with console.capture() as capture:
         for part in parts:
-            console.print(part)
+            console.print(part, soft_wrap=isinstance(part, _Links))
     text = capture.get()
     if env.stdout_isatty:
         return text
@@ -248,22 +298,27 @@ def topics(env: Env, *, json_output: bool) -> int:
     progress = _progress(env)
     for topic in course.topics:
         questions, scenarios = _counts(course, topic)
-        head = Text()
-        head.append(f"{topic.id}", style="bold cyan")
-        head.append(f"  {topic.title}", style="bold")
-        head.append(
+        # Grids, so that at 40 columns a long title wraps inside its own column.
+        head = Table.grid(padding=(0, 2, 0, 0))
+        head.add_column(no_wrap=True)
+        head.add_column()
+        title = Text(strip_control(topic.title), style="bold")
+        title.append(
             f"  ({len(topic.sections)} sections, {questions} questions, {scenarios} scenarios"
             f"{_mastery(progress, topic.id)})",
             style="dim",
         )
+        head.add_row(Text(topic.id, style="bold cyan"), title)
         console.print(head)
         console.print(Padding(Text(strip_control(topic.summary)), (0, 0, 0, 2)))
-        width = max((len(s.id) for s in topic.sections), default=0)
+        sections = Table.grid(padding=(0, 2, 0, 0))
+        sections.add_column(no_wrap=True)
+        sections.add_column()
         for section in topic.sections:
-            line = Text("  • ")
-            line.append(section.id.ljust(width), style="cyan")
-            line.append(f"  {section.title}")
-            console.print(line)
+            sections.add_row(
+                Text("• ").append(section.id, style="cyan"), Text(strip_control(section.title))
+            )
+        console.print(Padding(sections, (0, 0, 0, 2)))
         console.print("")
     console.print(Text("Read one: studyaws learn TOPIC [SECTION]", style="bold"))
     return 0
@@ -275,14 +330,19 @@ def welcome(env: Env) -> int:
     console = env.console
     console.print(Text("studyaws: AWS messaging and serverless, in your terminal", style="bold"))
     console.print("")
+    rows = Table.grid(padding=(0, 2, 0, 0))
+    rows.add_column(no_wrap=True, style="bold cyan")
+    rows.add_column()
     for topic in course.topics:
         questions, _ = _counts(course, topic)
-        line = Text(f"  {topic.id:<8}", style="bold cyan")
-        line.append(
-            f"{topic.title} ({len(topic.sections)} sections, {questions} questions"
-            f"{_mastery(progress, topic.id)})"
+        rows.add_row(
+            topic.id,
+            Text(
+                f"{strip_control(topic.title)} ({len(topic.sections)} sections, "
+                f"{questions} questions{_mastery(progress, topic.id)})"
+            ),
         )
-        console.print(line)
+    console.print(Padding(rows, (0, 0, 0, 2)))
     console.print("")
     if progress is not None and progress.due_now:
         due = f"{progress.due_now} question{'s' if progress.due_now != 1 else ''}"
@@ -298,10 +358,12 @@ def welcome(env: Env) -> int:
     if progress is not None and progress.due_now:
         steps.insert(0, steps.pop(2))  # what is due comes first
     console.print(Text("Next steps:", style="bold"))
+    commands = Table.grid(padding=(0, 2, 0, 0))
+    commands.add_column(no_wrap=True, style="bold")
+    commands.add_column()
     for command, what in steps:
-        line = Text(f"  {command:<24}", style="bold")
-        line.append(what)
-        console.print(line)
+        commands.add_row(command, what)
+    console.print(Padding(commands, (0, 0, 0, 2)))
     return 0
 
 
@@ -320,17 +382,25 @@ class Hit:
 
 
 def _snippet(text: str, words: list[str], size: int = 110) -> str:
-    flat = re.sub(r"[*`#|]+|-{3,}", " ", text)  # Markdown marks read badly in one line
+    flat = re.sub(r"\*\*|__|`", "", text)  # inline Markdown marks read badly in one line
+    flat = re.sub(r"[*#|]+|-{3,}", " ", flat)
+    flat = re.sub(r" +([.,;:!?)])", r"\1", flat)
     flat = re.sub(r"\s+", " ", flat).strip()
     lower = flat.lower()
     first = min((lower.find(w) for w in words if w in lower), default=0)
     start = max(0, first - size // 3)
+    if start:  # begin and end on whole words
+        space = flat.find(" ", start, first)
+        start = space + 1 if space != -1 else start
     piece = flat[start : start + size]
+    if start + size < len(flat) and " " in piece:
+        piece = piece[: piece.rindex(" ")].rstrip(" ,;:")
     return ("…" if start else "") + piece + ("…" if start + size < len(flat) else "")
 
 
 def find(course: Course, query: list[str]) -> list[Hit]:
-    words = [w.lower() for w in query if w.strip()]
+    # `studyaws search "visibility  timeout"` is two words, however the shell split them.
+    words = [w.lower() for part in query for w in part.split()]
     hits: list[Hit] = []
 
     def score(*texts: str) -> int:
@@ -371,7 +441,8 @@ def find(course: Course, query: list[str]) -> list[Hit]:
             )
     for question in course.questions:
         prompt = render_facts(question.prompt, course.facts)
-        s = score(prompt, " ".join(t for _, t in question.choices), " ".join(question.concepts))
+        choices = " ".join(render_facts(t, course.facts) for _, t in question.choices)
+        s = score(prompt, choices, " ".join(question.concepts))
         if s:
             hits.append(
                 Hit(
@@ -414,7 +485,7 @@ def search(env: Env, words: list[str], *, json_output: bool) -> int:
         return 0
     console = env.console
     if not hits:
-        console.print(f"No notes, facts or questions mention: {' '.join(words)}")
+        console.print(Text(f"No notes, facts or questions mention: {' '.join(words)}"))
         return 1
     headings = {"note": "Notes", "fact": "Facts", "question": "Questions"}
     current = ""
@@ -422,7 +493,11 @@ def search(env: Env, words: list[str], *, json_output: bool) -> int:
         if hit.kind != current:
             current = hit.kind
             console.print(Text(headings[hit.kind], style="bold underline"))
-        console.print(Text("• ").append(strip_control(hit.title), style="bold"))
+        title = Table.grid()
+        title.add_column(width=2, no_wrap=True)
+        title.add_column()
+        title.add_row("•", Text(strip_control(hit.title), style="bold"))
+        console.print(title)  # a long title wraps under itself, not under the bullet
         detail = Text(strip_control(hit.snippet) + "\n") if hit.snippet else Text()
         detail.append(f"→ {hit.command}", style="cyan")
         console.print(Padding(detail, (0, 0, 0, 2)))

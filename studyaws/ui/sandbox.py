@@ -6,6 +6,7 @@
   results, and the exit code stays 0.
 - A terminal: an interactive shell (prompt_toolkit, imported here only) with history, tab
   completion of command names, flags and queue names, `help`, `show` (rich), `undo`, `reset`.
+  Ctrl-C at the prompt clears the line; during a long command it takes the command back.
 """
 
 from __future__ import annotations
@@ -89,7 +90,21 @@ def _shell(env: Env, session: Session, *, json_output: bool) -> int:
             return int(ExitStatus.OK)
         if line.strip() in ("exit", "quit"):
             return int(ExitStatus.OK)
+        run_interruptibly(env, session, line, json_output=json_output)
+
+
+def run_interruptibly(env: Env, session: Session, line: str, *, json_output: bool) -> None:
+    """`shell_line`, but Ctrl-C during a long command (`tick 20d` with a schedule) takes the
+    command back and keeps the session, instead of ending the shell with the world half-run."""
+    before = list(session.history)
+    try:
         shell_line(env, session, line, json_output=json_output)
+    except KeyboardInterrupt:
+        session.restore(before)
+        env.error(
+            f"interrupted: '{_safe(line.strip())}' was taken back "
+            f"(the world is as it was, t={session.world.now_s}s)"
+        )
 
 
 def shell_line(env: Env, session: Session, line: str, *, json_output: bool) -> None:

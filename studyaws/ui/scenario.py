@@ -93,6 +93,9 @@ def scenario(
             )
         timeline = run(chosen, overrides, seed, strict=not overrides)
     except ScenarioRunError as exc:
+        if overrides:  # the learner's value, not the file, is what the engine rejects
+            changed = " ".join(f"--set {k}={v}" for k, v in overrides.items())
+            raise UsageError(f"{changed}: the scenario can't start: {exc.message}") from None
         raise StudyawsError(f"{exc.loc}: {exc.code} {exc.message}") from None
     player = Player(env, course, timeline, speed=speed, step=step, json_output=json_output)
     player.animated = animate and env.interactive and not json_output
@@ -167,7 +170,54 @@ def _marks(env: Env) -> dict[str, str]:
         "wrong": "✗" if fancy else "x",
         "skip": "–" if fancy else "-",
         "done": "✓" if fancy else "+",
+        "result": "→" if fancy else "->",
+        "times": "×" if fancy else "x",
     }
+
+
+def _runs(texts: Sequence[str]) -> list[tuple[str, int]]:
+    """Consecutive equal lines as (line, how many): five pollers starting at once are one line."""
+    out: list[tuple[str, int]] = []
+    for text in texts:
+        if out and out[-1][0] == text:
+            out[-1] = (text, out[-1][1] + 1)
+        else:
+            out.append((text, 1))
+    return out
+
+
+# The results a line's events don't already say: an error, an empty receive, the counts of
+# `stats`, how a synchronous invoke or an ALB request ended. A send or a create says it all in
+# its event, so it gets no result line.
+_RESULT_COMMANDS = ("receive", "stats", "invoke", "alb-request")
+
+
+def result_text(line: str, result: dict[str, Any]) -> str:
+    """What a scenario line returned, when its events don't say it (else "")."""
+    from studyaws.sandbox import parse
+
+    command = parse(line)
+    if command is None:
+        return ""
+    if not result.get("ok") and "error" in result:
+        error = result["error"]
+        status = f"{result['status']} " if "status" in result else ""
+        return f"{status}{error['code']}: {error['message']}"
+    if command.name not in _RESULT_COMMANDS:
+        return ""
+    if command.name == "receive":
+        return "" if result.get("messages") else "no messages"
+    if command.name == "invoke" and result.get("status") == 200:
+        took = f"{result.get('duration')}s"
+        if "error" in result:
+            error = result["error"]
+            return f"200 after {took}, {error['type']}: {error['message']}"
+        payload = result.get("payload")
+        shown = "" if payload is None else f": {json.dumps(payload, ensure_ascii=False)}"
+        return f"200 after {took} (version {result.get('version')}){shown}"
+    from studyaws.sandbox.text import describe
+
+    return "; ".join(describe(command, result))
 
 
 # -- compare --------------------------------------------------------------------------------------
@@ -397,9 +447,13 @@ class Player:
 
         for line in run.lines:
             self.say(f"$ {line.text}", indent=2, hanging=4)
-            for frame in line.frames:
-                for event in frame.events:
-                    self.say(event_text(event), indent=4, hanging=2)
+            texts = [event_text(e) for frame in line.frames for e in frame.events]
+            for text, times in _runs(texts):
+                suffix = f" {self.marks['times']}{times}" if times > 1 else ""
+                self.say(text + suffix, indent=4, hanging=2)
+            result = result_text(line.text, line.result)
+            if result:
+                self.say(f"{self.marks['result']} {result}", indent=4, hanging=2)
 
     def ask(self, run: StepRun) -> None:
         from studyaws.scenarios.questions import checkpoint_question
@@ -455,6 +509,7 @@ class Player:
             return parsed.value if parsed.kind == "answer" else None
 
     def ask_prompter(self, presented: Presented) -> AnswerValue | None:
+        from studyaws.ui.animate import discard_typeahead
         from studyaws.ui.prompts import Action
 
         if self.prompter is None:
@@ -462,6 +517,7 @@ class Player:
 
             self.prompter = self.env.prompter or _questionary_prompter()
         q = presented.question
+        discard_typeahead(self.env.stdin)
         try:
             if q.type == "single":
                 reply = self.prompter.choose(
@@ -551,6 +607,7 @@ class Player:
 
     def play_animated(self) -> None:
         total = len(self.timeline.steps)
+        self.say()
         self.view.say = "Setup"
         self.start_live()
         self.animate_step(self.timeline.setup, fast=True)
@@ -559,7 +616,10 @@ class Player:
             self.view.step = run
             self.view.say = f"Step {run.number}/{total} · {self.text(run.step.say)}"
             self.view.note = ""
-            self.refresh()
+            if self.live is None:  # after a reveal: the picture starts again below it
+                self.start_live()
+            else:
+                self.refresh()
             if run.checkpoint is not None:
                 self.stop_live()
                 self.say()
@@ -570,10 +630,14 @@ class Player:
             if run.checkpoint is not None:
                 self.stop_live()
                 self.reveal(self.predictions[-1])
-                self.start_live()
-        self.view.note = self.timeline.stopped or "The end."
-        self.refresh()
-        self.stop_live()
+        end = self.timeline.stopped or "The end."
+        if self.live is not None:
+            self.view.note = end
+            self.refresh()
+            self.stop_live()
+        else:  # the last picture is right above the reveal: don't draw it twice
+            self.say()
+            self.say(end, "bold")
 
     def animate_step(self, run: StepRun, *, fast: bool = False) -> None:
         for line in run.lines:
@@ -591,6 +655,12 @@ class Player:
                     self.refresh()
                     if not fast:
                         self.pacer.beat()
+            result = result_text(line.text, line.result)
+            if result:
+                self.view.note = f"$ {line.text}  {self.marks['result']} {result}"
+                self.refresh()
+                if not fast:
+                    self.pacer.beat(quiet=True)
 
     def render(self) -> RenderableType:
         return render_view(self.timeline, self.view, self.console.width, color=self.env.color)
@@ -632,12 +702,18 @@ class Player:
             return
         self.say()
         t = self.timeline
-        end = t.steps[-1].after.get("now", 0) if t.steps else 0
-        self.say(
-            f"Summary: {len(t.events)} events over {end} s of virtual time; "
-            f"{right} of {total} predictions right.",
-            "bold",
-        )
+        if interrupted:  # say what was played, not what the whole scenario would have done
+            self.say(
+                f"Summary so far: {len(answered)} of {total} predictions made, {right} right.",
+                "bold",
+            )
+        else:
+            end = t.steps[-1].after.get("now", 0) if t.steps else 0
+            self.say(
+                f"Summary: {len(t.events)} events over {end} s of virtual time; "
+                f"{right} of {total} predictions right.",
+                "bold",
+            )
         missed = [p for p in self.predictions if p.answered and not p.correct]
         if missed and self.saving:
             self.say("Missed predictions come back in: studyaws review")
@@ -655,8 +731,14 @@ class Player:
                 continue
             p = by_step.get(run.number)
             given: Any = None
+            given_text: str | None = None
             if p is not None and p.given is not None:
-                given = self.given_text(p) if p.question.type == "single" else to_json(p.given)
+                given_text = self.given_text(p)
+                given = to_json(p.given)
+                if p.question.type == "single" and isinstance(p.given, str):
+                    # The engine's value for the picked choice, comparable with `expected`.
+                    keys = [k for k, _ in p.question.choices]
+                    given = run.answer.choices[keys.index(p.given)]
             expected: Any = run.answer.value
             if run.answer.numeric:
                 expected = to_json(float(run.answer.value))
@@ -668,6 +750,8 @@ class Player:
                     "answer_kind": str(cp.answer),
                     "given": given,
                     "expected": expected,
+                    "given_text": given_text,
+                    "expected_text": run.answer.text(),
                     "correct": bool(p is not None and p.correct),
                     "decided_by": [e.to_dict() for e in run.answer.deciding],
                 }

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from studyaws.engine.errors import InvalidParameterValueException
+from studyaws.engine.errors import ValidationException
 
 
 def test_lam_01_event_invoke_returns_at_once_and_runs_later(sim) -> None:
@@ -32,9 +32,10 @@ def test_lam_02_two_retries_one_then_two_minutes(sim) -> None:
     lam.invoke_async("g", "{}")
     sim.at(2000)
     assert len([e for e in sim.events("FunctionInvoked") if e.resource == "g"]) == 1
-    with pytest.raises(InvalidParameterValueException):
+    # Out of the API model's range: request validation, ValidationException.
+    with pytest.raises(ValidationException, match="less than or equal to 2"):
         lam.create_function("h", retries=3)
-    with pytest.raises(InvalidParameterValueException):
+    with pytest.raises(ValidationException, match="greater than or equal to 60"):
         lam.create_function("h", max_event_age_s=59)
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from studyaws.engine.errors import InvalidParameterValueException, TooManyRequestsException
+from studyaws.engine.errors import (
+    InvalidParameterValueException,
+    TooManyRequestsException,
+    ValidationException,
+)
 
 
 def test_lam_16_reserved_concurrency_caps_sync_invokes_with_429(sim) -> None:
@@ -58,7 +62,7 @@ def test_memory_scales_duration_and_cost(sim) -> None:
     sim.at(10)
     stats = lam.get_function_stats("fast")
     assert stats["gb_seconds"] == 1.0
-    with pytest.raises(InvalidParameterValueException):
+    with pytest.raises(ValidationException, match="at 'memorySize'"):
         lam.create_function("huge", memory_mb=10_241)
     with pytest.raises(InvalidParameterValueException, match="4KB"):
         lam.create_function("env", env={"K": "v" * 4096})

@@ -150,3 +150,25 @@ def test_sns_03_exists_false_needs_at_least_one_attribute(sim) -> None:
     pub("t", "has-store", attributes={"store": "fans"})
     got = [json.loads(r.body)["Message"] for r in sim.recv("q2", max_number_of_messages=10)]
     assert got == ["other-attribute"]
+
+
+def test_sns_03_subscribing_again_with_other_attributes_is_rejected(sim) -> None:
+    """AWS: Subscribe is idempotent for the same endpoint (the same subscription comes back), but
+    when the request sets attributes that differ from the existing subscription's (a filter
+    policy, raw delivery, a redrive policy) it fails with InvalidParameter "Subscription already
+    exists with different attributes" — the new filter is not silently ignored."""
+    sim.queue("q")
+    sim.queue("d")
+    sns = sim.world.sns
+    sns.create_topic("t")
+    sub = sns.subscribe("t", "q", filter_policy='{"color":["red"]}')
+    assert sns.subscribe("t", "q") == sub  # no attributes in the request: nothing to compare
+    assert sns.subscribe("t", "q", filter_policy='{"color": ["red"]}') == sub
+    for kwargs in (
+        {"filter_policy": '{"color":["blue"]}'},
+        {"raw": True},
+        {"dlq": "d"},
+    ):
+        with pytest.raises(InvalidParameter, match="already exists with different attributes"):
+            sns.subscribe("t", "q", **kwargs)
+    assert len(sns.topics["t"].subscriptions) == 1

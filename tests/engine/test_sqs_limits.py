@@ -6,6 +6,7 @@ import pytest
 
 from studyaws.engine.errors import (
     AwsError,
+    InvalidMessageContents,
     InvalidParameterValue,
     MissingParameter,
     QueueAlreadyExists,
@@ -85,3 +86,19 @@ def test_rejected_commands_leave_state_and_log_untouched(sim, call) -> None:
     with pytest.raises(AwsError):
         call(sim)
     assert (sim.world.snapshot(), [e.to_dict() for e in sim.world.events()]) == before
+
+
+@pytest.mark.parametrize("body", ["a\x01b", "nul\x00", "\ufffe", "lone \udcff surrogate"])
+def test_sqs_limits_body_outside_the_allowed_characters_is_invalid_message_contents(
+    sim, body: str
+) -> None:
+    """AWS (SendMessage, MessageBody): a body may hold only #x9 | #xA | #xD | #x20-#xD7FF |
+    #xE000-#xFFFD | #x10000-#x10FFFF; "If a message contains characters outside the allowed set,
+    Amazon SQS rejects the message and returns an InvalidMessageContents error". The send changes
+    nothing (no message id is used up, no event)."""
+    sim.queue()
+    before = len(sim.world.events())
+    with pytest.raises(InvalidMessageContents, match="Invalid characters found"):
+        sim.send("q", body)
+    assert len(sim.world.events()) == before
+    assert sim.send("q", "tab\tnewline\ncr\r é 😀 \ud7ff \U0010ffff") == "m1"

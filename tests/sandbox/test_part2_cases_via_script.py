@@ -158,3 +158,28 @@ def test_case_via_script(script, case: str) -> None:
     for index, want in expectations.items():
         _check(results[index], want)
     json.dumps(results)
+
+
+def test_lam_02_retry_times_via_script(script) -> None:
+    """AWS (invocation-async-error-handling): "a one-minute wait between the first two attempts,
+    and two minutes between the second and third" — waits from the end of an attempt. With a
+    2-second function the attempts start at 0, 2+60 = 62 and 64+120 = 184; then the on-failure
+    destination gets the record (approximateInvokeCount 3) and the DLQ the bare event."""
+    run = script(
+        "create-queue dest\ncreate-queue dlq\n"
+        "create-function f --fail always --duration 2s --on-failure dest --dlq dlq\n"
+        "invoke f '{\"a\":1}' --async\ntick 10m\nlog\nreceive dest\nreceive dlq\n",
+        "--json",
+    )
+    assert run.status == 0, run.err
+    invoke, _tick, log, dest, dlq = run.results[3:]
+    assert invoke == {"ok": True, "status": 202, "request_id": "r1"}
+    events = log["events"]
+    assert [e["at"] for e in events if e["kind"] == "FunctionInvoked"] == [0, 62, 184]
+    [finished] = [e for e in events if e["kind"] == "AsyncEventFinished"]
+    assert (finished["at"], finished["condition"]) == (186, "RetriesExhausted")
+    record = json.loads(dest["messages"][0]["body"])
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 3
+    assert record["responseContext"]["functionError"] == "Unhandled"
+    assert [m["body"] for m in dlq["messages"]] == ['{"a":1}']

@@ -72,3 +72,45 @@ def test_interactive_session_through_prompt_toolkit() -> None:
     out = env.stdout.getvalue()
     assert "received m1 (receipt m1#1, receive 1): hello" in out
     assert "unknown command 'bogus'" in env.stderr.getvalue()
+
+
+def test_undo_and_reset_are_described_in_words() -> None:
+    """They printed the raw result dict (`{'ok': True, 'now': 0}`) in the shell."""
+    env = Env.for_test(tty=True)
+    session = Session()
+    for line in ("create-queue q", "tick 10", "undo", "reset"):
+        shell_line(env, session, line, json_output=False)
+    out = env.stdout.getvalue().splitlines()
+    assert out[-2:] == ["took back the last command (t=0s)", "an empty world again (t=0s)"]
+    assert "{" not in env.stdout.getvalue()
+
+
+def test_ctrl_c_during_a_long_command_takes_it_back_and_keeps_the_session(monkeypatch) -> None:
+    """Ctrl-C during `tick 20d` ended the whole shell (exit 130) and lost the session. Now the
+    interrupted command is taken back (the world is rebuilt from the lines before it) and the
+    shell goes on."""
+    from studyaws.engine import World
+    from studyaws.ui.sandbox import run_interruptibly
+
+    env = Env.for_test(tty=True)
+    session = Session()
+    for line in ("create-queue q", "send q a", "tick 5"):
+        run_interruptibly(env, session, line, json_output=True)
+    real_advance = World.advance
+
+    def interrupted(self: World, seconds: float) -> None:
+        monkeypatch.setattr(World, "advance", real_advance)  # one Ctrl-C only
+        real_advance(self, 1)  # the world is half-way through the command
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(World, "advance", interrupted)
+    run_interruptibly(env, session, "tick 20d", json_output=True)
+    assert "interrupted: 'tick 20d' was taken back (the world is as it was, t=5s)" in (
+        env.stderr.getvalue()
+    )
+    assert session.world.now_s == 5
+    assert session.history == ["create-queue q", "send q a", "tick 5"]
+    run_interruptibly(env, session, "stats q", json_output=True)
+    assert env.stdout.getvalue().splitlines()[-1] == (
+        '{"ok": true, "visible": 1, "in_flight": 0, "delayed": 0}'
+    )

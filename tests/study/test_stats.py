@@ -81,3 +81,23 @@ def test_exam_tally_is_weakest_first(course: Course) -> None:
     )
     assert [(t.name, t.right, t.asked) for t in topics] == [("sqs", 1, 3), ("sns", 1, 1)]
     assert [c.name for c in concepts] == ["dlq", "redrive", "visibility-timeout", "fanout"]
+
+
+def test_a_concept_knows_every_topic_that_asks_about_it(
+    store: Store, course: Course, now: datetime
+) -> None:
+    """A concept tagged in SQS and SNS questions is listed under one topic but spans both."""
+    import dataclasses
+
+    shared = tuple(
+        dataclasses.replace(q, concepts=(*q.concepts, "delivery"))
+        if q.id in ("sqs-visibility-max", "sns-fanout")
+        else q
+        for q in course.questions
+    )
+    answer(store, course, "sqs-visibility-max", False, now)
+    p = summarize(store.cards(), store.reviews(), quizzable(shared), now)
+    delivery = next(c for c in p.concepts if c.name == "delivery")
+    assert delivery.topics == ("sns", "sqs")
+    dlq = next(c for c in p.concepts if c.name == "delay-queue")
+    assert dlq.topics == ("sqs",)

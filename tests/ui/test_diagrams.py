@@ -52,11 +52,35 @@ def test_images_are_up_to_date() -> None:
 def test_diagrams_command_writes_svg_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "old.svg").write_text("stale")
+    renamed = render_svg(next(iter(COURSE.diagrams.values())))
+    (tmp_path / "old.svg").write_text(renamed)  # a diagram since renamed: stale, ours
     assert main(["diagrams", "--out", str(tmp_path)]) == 0
     written = sorted(p.name for p in tmp_path.glob("*.svg"))
     assert written == sorted(f"{d}.svg" for d in COURSE.diagrams)
     assert f"wrote {len(written)} diagrams" in capsys.readouterr().out
+
+
+def test_diagrams_never_delete_the_learners_own_svg_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`studyaws diagrams --out ~/Pictures` only replaces what it wrote itself."""
+    mine = tmp_path / "holiday.svg"
+    mine.write_text('<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>')
+    assert main(["diagrams", "--out", str(tmp_path)]) == 0
+    assert mine.read_text().endswith("</svg>")
+
+
+def test_diagrams_to_an_unwritable_place_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    status = main(["diagrams", "--out", str(blocker / "images")])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert out == ""
+    assert err.startswith(f"studyaws: error: can't write diagrams to {blocker}")
+    assert err.count("\n") == 1
 
 
 @pytest.mark.parametrize("diagram_id", sorted(COURSE.diagrams))

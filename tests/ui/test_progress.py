@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -61,11 +62,13 @@ def test_json(sample: Course, make_env: MakeEnv) -> None:
 
 
 def test_readable_at_40_columns(sample: Course, make_env: MakeEnv) -> None:
+    """Every line fits, but a command to copy, which stays whole on a line of its own."""
     take_quiz(make_env)
     env = make_env(width=40)
     progress(env)
     lines = env.stdout.getvalue().splitlines()
-    assert [line for line in lines if len(line) > 40] == []
+    command = re.compile(r" *studyaws quiz [a-z]+ --concept [a-z-]+")
+    assert [line for line in lines if len(line) > 40 and not command.fullmatch(line)] == []
 
 
 def test_export_then_import_on_another_machine(
@@ -131,3 +134,83 @@ def test_reset_of_an_unknown_topic(sample: Course, make_env: MakeEnv) -> None:
 def test_one_action_at_a_time(sample: Course, make_env: MakeEnv, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="one of --export, --reset"):
         progress(make_env(), export=tmp_path / "x.json", reset="all")
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"stability": "x"}, "not an fsrs card"),
+        ({"state": 99}, "not an fsrs card"),
+        ({"due": "2026-03-05T09:00:00", "last_review": "2026-03-02T09:00:00"}, "UTC time"),
+        ({"stability": float("nan")}, "positive number"),
+    ],
+)
+def test_import_of_a_damaged_card_is_refused_and_the_quiz_still_works(
+    sample: Course,
+    make_env: MakeEnv,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    change: dict[str, object],
+    problem: str,
+) -> None:
+    """A hand-edited export used to be stored as is, then crash every quiz and `progress`."""
+    take_quiz(make_env)
+    file = tmp_path / "progress.json"
+    progress(make_env(), export=file)
+    data = json.loads(file.read_text())
+    data["cards"][0]["card"].update(change)
+    file.write_text(json.dumps(data))
+    monkeypatch.setenv("STUDYAWS_HOME", str(tmp_path / "other-machine"))
+    assert main(["progress", "--import", str(file)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f'studyaws: error: {file}: cards[0]: "card" is unusable: ')
+    assert problem in err
+    assert err.count("\n") == 1
+    assert main(["progress", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answered"] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("1\n"))
+    assert main(["quiz", "sqs", "-n", "1", "--seed", "7"]) == 0  # nothing half-imported
+
+
+def test_import_refuses_a_rating_out_of_range(
+    sample: Course, make_env: MakeEnv, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    take_quiz(make_env)
+    file = tmp_path / "progress.json"
+    progress(make_env(), export=file)
+    data = json.loads(file.read_text())
+    data["reviews"][0]["rating"] = 17
+    file.write_text(json.dumps(data))
+    assert main(["progress", "--import", str(file)]) == 1
+    assert 'reviews[0]: needs "correct" (bool) and "rating" (1–4)' in capsys.readouterr().err
+
+
+def test_weakest_concepts_say_what_to_run_on_a_line_of_its_own(
+    sample: Course, make_env: MakeEnv
+) -> None:
+    """The command to practise is never cut in two, even at 40 columns (it is copied)."""
+    take_quiz(make_env, answers="\n\n\n\n\n\n")  # every question skipped: all missed
+    env = make_env(width=40)
+    progress(env)
+    out = env.stdout.getvalue()
+    weakest = out.split("Weakest concepts\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert weakest[0].startswith("  1. ")
+    first = weakest[: weakest.index(next(w for w in weakest if "studyaws quiz" in w)) + 1]
+    assert " ".join(line.strip() for line in first[:-1]).endswith(" recalled now")
+    assert all(line.startswith("     ") for line in first[1:])  # wrapped under the name
+    assert re.fullmatch(r"     studyaws quiz sqs --concept [a-z-]+", first[-1])
+    assert all(len(line) <= 40 for line in weakest if "studyaws quiz" not in line)
+
+
+def test_a_topic_counts_the_questions_its_quiz_can_ask(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scenario predictions are asked by `quiz sqs` too: counted from the start, so "seen of N"
+    doesn't grow when the learner first meets one."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["quiz", "sqs", "-n", "1000", "--json"]) == 0
+    pool = json.loads(capsys.readouterr().out)["total"]
+    assert main(["progress", "--json"]) == 0
+    topics = {t["topic"]: t for t in json.loads(capsys.readouterr().out)["topics"]}
+    assert topics["sqs"]["questions"] == pool

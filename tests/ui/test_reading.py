@@ -67,12 +67,20 @@ def test_learn_sqs_piped_is_plain_text_with_facts_filled_in(
 def test_learn_fits_narrow_and_wide_terminals(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, columns: int
 ) -> None:
+    """Every line fits, except a source link, which is never cut (it could not be clicked)."""
     monkeypatch.setenv("COLUMNS", str(columns))
+    link = re.compile(r"\[\d+\] https://\S+")
     for topic in NOTES_SECTIONS:
         status, out, _ = run(capsys, "learn", topic)
         assert status == 0
-        too_long = [line for line in out.splitlines() if len(line) > columns]
+        lines = out.splitlines()
+        too_long = [line for line in lines if len(line) > columns and not link.fullmatch(line)]
         assert too_long == [], too_long[:3]
+        assert "…" not in out  # nothing cut short: long words and titles wrap
+        urls = {f.source for f in COURSE.facts.values() if f.topic == topic}
+        shown = {line.split(" ", 1)[1] for line in lines if link.fullmatch(line)}
+        assert shown <= urls
+        assert shown
 
 
 def test_no_color_and_dumb_terminals_get_no_escape_codes(
@@ -202,3 +210,167 @@ def test_welcome_and_topics_show_mastery_once_the_learner_has_answered(
     assert re.search(r"sqs\s+Amazon SQS \(14 sections, \d+ questions, \d+% mastered\)", after)
     _, listing, _ = run(capsys, "topics")
     assert "% mastered)" in listing
+
+
+def test_search_for_rich_markup_is_taken_literally(capsys: pytest.CaptureFixture[str]) -> None:
+    """A query like `[/bold]` is text to look for, never console markup (it used to crash)."""
+    status, out, err = run(capsys, "search", "[/bold]")
+    assert (status, err) == (1, "")
+    assert out == "No notes, facts or questions mention: [/bold]\n"
+
+
+def test_search_splits_a_quoted_phrase_into_words(capsys: pytest.CaptureFixture[str]) -> None:
+    _, apart, _ = run(capsys, "search", "--json", "visibility", "timeout")
+    status, together, _ = run(capsys, "search", "--json", "VISIBILITY   timeout")
+    assert status == 0
+    assert json.loads(together) == json.loads(apart)
+
+
+def test_search_never_matches_the_fact_markup_of_the_content(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Choices are written `{fact:ID}` in the files; the learner sees values: only those match."""
+    status, out, _ = run(capsys, "search", "{fact:")
+    assert status == 1
+    assert out.startswith("No notes, facts or questions mention")
+
+
+def test_search_snippets_have_no_markdown_marks(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "search", "--json", "protocol", "endpoint")
+    assert status == 0
+    snippet = json.loads(out)[0]["snippet"]
+    assert snippet.startswith("A subscription names a protocol and an endpoint. SNS supports")
+    assert "`" not in snippet
+
+
+def test_an_ascii_only_output_gets_look_alikes_not_question_marks(tmp_path: Path) -> None:
+    """PYTHONIOENCODING=ascii (or a Latin-1 locale): boxes, arrows and ticks become ASCII art."""
+    import os
+    import subprocess
+    import sys
+
+    def learn(encoding: str) -> str:
+        environ = {**os.environ, "PYTHONIOENCODING": encoding, "STUDYAWS_HOME": str(tmp_path)}
+        done = subprocess.run(
+            [sys.executable, "-m", "studyaws", "learn", "sqs", "visibility"],
+            capture_output=True,
+            env=environ,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.decode(encoding)
+
+    out = learn("ascii")
+    assert out.count("?") == learn("utf-8").count("?")  # no replacement marks
+    assert "+- Diagram: A received message is hidden" in out
+    assert "|-- ReceiveMessage -->|" in out
+    assert "| What " in out
+    assert "x Claim: " in out
+    assert "v Truth: " in out
+
+
+def test_at_40_columns_limits_are_a_list_whose_items_wrap_under_themselves(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    status, out, _ = run(capsys, "learn", "sqs", "visibility")
+    assert status == 0
+    block = out.split("\nLimits\n", 1)[1].split("\n\n╭", 1)[0]
+    assert block.startswith("• ")
+    items = block.strip().split("\n• ")
+    assert len(items) >= 3
+    for item in items:
+        first, *rest = item.splitlines()
+        assert not first.startswith(" ")
+        assert rest
+        assert all(line.startswith("  ") for line in rest), item
+        assert re.search(r" \[\d+\]$", rest[-1])  # the value, then its source number
+
+
+def test_a_narrow_diagram_keeps_its_title_and_labels_whole(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    _, out, _ = run(capsys, "learn", "sqs", "visibility")
+    diagram = COURSE.diagrams[COURSE.topic("sqs").section("visibility").diagrams[0]]  # type: ignore[union-attr]
+    box = out.split("╭", 1)[1].split("╰", 1)[0]
+    inside = " ".join(line.strip("│ ") for line in box.splitlines()[1:])
+    assert f"Diagram: {diagram.title}" in inside
+    for node in diagram.nodes:
+        assert node.label in inside
+
+
+def test_validate_in_colour_prints_a_key_that_looks_like_markup(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On a terminal the report is coloured; a learner's key `[/red]` is text, not a crash."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text('format_version: 1\nkind: facts\nfacts:\n  - id: x\n    "[/red]": 3\n')
+    status, out, err = run(capsys, "validate", str(tmp_path))
+    assert (status, err) == (1, "")
+    plain = ANSI.sub("", re.sub(r"\x1b\[[0-9;]*m", "", out))
+    assert re.search(r"mine\.yaml:5:5: SA201 unknown key '\[/red\]' in a fact", plain)
+
+
+def test_a_learners_titles_are_text_not_markup(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, mini_course_dir: Path
+) -> None:
+    """A diagram titled `Queues [/b]` used to crash `learn` (rich read the title as markup)."""
+    import shutil
+
+    mine = tmp_path / "mine"
+    shutil.copytree(mini_course_dir, mine)
+    diagrams = mine / "diagrams.yaml"
+    diagrams.write_text(diagrams.read_text().replace("title: Demo flow", "title: Demo [/b] flow"))
+    status, out, err = run(capsys, "--content", str(mine), "learn", "demo", "basics")
+    assert (status, err) == (0, "")
+    assert "Diagram: Demo [/b] flow" in out
+    assert "⚠ Misconception: the notes said so (E4)" in out
+
+
+def test_topics_and_welcome_wrap_inside_their_columns_at_40(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long section title continues under itself, not at the left edge under the bullets."""
+    monkeypatch.setenv("COLUMNS", "40")
+    _, listing, _ = run(capsys, "topics")
+    lines = listing.splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    ids = {t.id for t in COURSE.topics}
+    at_edge = [line for line in lines if line and not line.startswith(" ")]
+    assert all(line.split()[0] in ids or line.startswith("Read one") for line in at_edge), at_edge
+    bullets = [line for line in lines if line.startswith("  • ")]
+    assert len(bullets) == sum(len(t.sections) for t in COURSE.topics)
+    _, welcome, _ = run(capsys)
+    assert "  studyaws review     answer what is due\n" in welcome
+
+
+def test_no_markdown_marks_in_captions_and_call_outs(capsys: pytest.CaptureFixture[str]) -> None:
+    """Diagram captions and misconceptions are plain text: `protocol` shows as protocol."""
+    for topic in NOTES_SECTIONS:
+        _, out, _ = run(capsys, "learn", topic)
+        assert "`" not in out
+        assert "**" not in out
+
+
+def test_output_piped_into_head_ends_quietly(tmp_path: Path) -> None:
+    """`studyaws search visibility | head -1`: the reader leaves early; no traceback, status 0."""
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "studyaws"
+    if not script.exists():
+        pytest.skip("needs the installed studyaws script")
+    env = {"PATH": "/usr/bin:/bin", "STUDYAWS_HOME": str(tmp_path), "COLUMNS": "80"}
+    for args in (["search", "visibility"], ["learn", "lambda", "--no-pager"], ["topics"]):
+        with subprocess.Popen(
+            [str(script), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        ) as proc:
+            assert proc.stdout is not None
+            assert proc.stderr is not None
+            proc.stdout.readline()
+            proc.stdout.close()
+            err = proc.stderr.read().decode()
+            status = proc.wait(timeout=30)
+        assert (status, err) == (0, ""), args
