@@ -28,8 +28,19 @@ def checkpoint_question(timeline: Timeline, step_run: StepRun) -> Question:
     assert step is not None
     assert cp is not None
     assert answer is not None
+    # Asked out of the play (in `quiz` or `review`), a checkpoint needs the story so far: the
+    # set-up as it was typed and each earlier step in one line of narration.
+    setup = "; ".join(line.text for line in timeline.setup.lines)
+    earlier = [
+        f"  {run.number}. {run.step.say}"
+        for run in timeline.steps
+        if run.number < step_run.number and run.step is not None
+    ]
     lines = "\n".join(f"    {line.text}" for line in step_run.lines)
-    prompt = f"{scenario.title}, step {step_run.number}: {step.say}\n\n{lines}\n\n{cp.ask}"
+    story = "\n".join([f"Set-up: {setup}", *(["So far:", *earlier] if earlier else [])])
+    prompt = (
+        f"{scenario.title}.\n{story}\nNow, step {step_run.number}: {step.say}\n{lines}\n\n{cp.ask}"
+    )
     explanation = cp.rule or f"The engine decides it: {cp.answer}."
     common = {
         "id": scenario.card_id(cp),

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shlex
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -118,7 +119,9 @@ def quiz(
     if seed is None:
         seed = new_seed()
     presented = selection.pick(pool, n, seed, concept=concept)
-    replay = f"studyaws quiz {topic} -n {n} --seed {seed}"
+    # A learner's own content is part of what makes the quiz; the replay line names it too.
+    content = "".join(f"--content {shlex.quote(str(d))} " for d in env.content_dirs)
+    replay = f"studyaws {content}quiz {topic} -n {n} --seed {seed}"
     if concept is not None:
         replay += f" --concept {concept}"
     if exam:
@@ -628,7 +631,14 @@ class _Session:
                 self.say(f"studyaws learn {topic} {section}", indent=2)
             self.say("What you missed comes back in: studyaws review")
         if self.replay:
-            self.say(f"Same quiz again: {self.replay}", "dim")
+            line = f"Same quiz again: {self.replay}"
+            if len(line) <= self.console.width:
+                self.say(line, "dim")
+            else:  # a command to copy stays whole, on a line of its own
+                from rich.text import Text
+
+                self.say("Same quiz again:", "dim")
+                self.console.print(Text(f"  {self.replay}", style="dim"), soft_wrap=True)
         if interrupted and answered:
             verb = "is" if len(answered) == 1 else "are"
             self.say(f"Your {_count(len(answered), 'answer')} so far {verb} saved.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,21 @@ def test_the_number_prompt_says_what_kind_of_number(sample: Course, make_env: Ma
     quiz(env, "sqs", n=1, seed=seed, concept="visibility-timeout")
     kinds = [(kind, message) for kind, message, _ in prompter.asked]
     assert kinds == [("enter", "Your answer, a number, e.g. 90, 90s, 15m or 12h")]
+
+
+def test_the_replay_line_names_the_learners_own_content(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`Same quiz again:` must work as printed, so it keeps `--content DIR`."""
+    import io
+    import shutil
+    import sys
+
+    from studyaws.cli import main
+
+    mine = tmp_path / "my notes"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "content" / "fixtures" / "mini", mine)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["--content", str(mine), "quiz", "demo", "-n", "1", "--seed", "4"]) == 0
+    out = capsys.readouterr().out
+    assert f"Same quiz again:\n  studyaws --content '{mine}' quiz demo -n 1 --seed 4\n" in out
