@@ -702,14 +702,8 @@ class Sqs:
 
     def _delay_ended(self, msg: Message) -> None:
         # sqs_delay_range: a delayed message becomes visible when its delay is over.
-        queue = msg.queue
-        msg.state = VISIBLE
-        msg.gen += 1
-        msg.timer = None
-        queue.n_delayed -= 1
-        queue.n_visible += 1
-        if not queue.config.fifo:
-            heapq.heappush(queue.ready, (msg.number, msg.gen, msg))
+        msg.queue.n_delayed -= 1
+        queue = self._make_visible(msg)
         self.world.emit(ev.MessageDelayEnded, "sqs_delay_range", queue.name, message_id=msg.id)
         if queue.waiters:
             self._wake_later(queue)
@@ -717,20 +711,25 @@ class Sqs:
     def _visibility_expired(self, msg: Message) -> None:
         # sqs_delete_after_processing: "A received message stays in the queue until the consumer
         # deletes it; otherwise it reappears after the visibility timeout."
-        queue = msg.queue
-        msg.state = VISIBLE
-        msg.gen += 1
-        msg.timer = None
-        queue.n_in_flight -= 1
-        queue.n_visible += 1
-        if not queue.config.fifo:
-            heapq.heappush(queue.ready, (msg.number, msg.gen, msg))
+        msg.queue.n_in_flight -= 1
+        queue = self._make_visible(msg)
         if self.world.log.enabled:
             self.world.emit(
                 ev.VisibilityTimeoutExpired, "sqs_visibility_range", queue.name, message_id=msg.id
             )
         if queue.waiters:
             self._wake_later(queue)
+
+    def _make_visible(self, msg: Message) -> Queue:
+        """A delayed or in-flight message is visible again (the caller has left its old state)."""
+        queue = msg.queue
+        msg.state = VISIBLE
+        msg.gen += 1
+        msg.timer = None
+        queue.n_visible += 1
+        if not queue.config.fifo:
+            heapq.heappush(queue.ready, (msg.number, msg.gen, msg))
+        return queue
 
     def _remove(self, queue: Queue, msg: Message) -> None:
         """Take a live message out of its queue (delete, expiry, purge, move)."""
