@@ -368,7 +368,7 @@ class Lambda:
             self._check_reservation(fn, reserved_concurrency)
         fn.latest = cfg
         fn.async_config = acfg
-        changes = tuple(sorted((k, str(v)) for k, v in config.items()))
+        changes = tuple(sorted((k, _change_text(v)) for k, v in config.items()))
         changes += tuple(
             (k, str(v))
             for k, v in (
@@ -1036,3 +1036,14 @@ class Lambda:
                 "throttles": fn.throttles,
             }
         return out
+
+
+def _change_text(value: Any) -> str:
+    """A changed setting as plain text: `RELEASE=2` for environment pairs, `true`, else `str()`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple) and all(
+        isinstance(pair, list | tuple) and len(pair) == 2 for pair in value
+    ):
+        return " ".join(f"{k}={v}" for k, v in value)
+    return str(value)

@@ -134,12 +134,27 @@ def _received(result: dict[str, Any]) -> list[str]:
 _SKIP = {"at", "kind", "seq", "cause", "resource", "message_id"}
 
 
+def _plain(value: Any) -> str:
+    """A value as a learner reads it: `true`, `m1,m2`, `VisibilityTimeout:30` (no Python reprs)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        if value and all(isinstance(x, list | tuple) and len(x) == 2 for x in value):
+            return ",".join(f"{k}:{_plain(v)}" for k, v in value)
+        return ",".join(_plain(x) for x in value)
+    if isinstance(value, dict):
+        return ",".join(f"{k}:{_plain(v)}" for k, v in value.items())
+    return str(value)
+
+
 def event_line(event: dict[str, Any]) -> str:
     """`t=31s VisibilityTimeoutExpired orders m1 (sqs_visibility_range)`."""
     parts = [seconds(event["at"]), event["kind"], event["resource"]]
     if event.get("message_id"):
         parts.append(event["message_id"])
-    extras = [f"{k}={v}" for k, v in event.items() if k not in _SKIP and v not in (None, [], ())]
+    extras = [
+        f"{k}={_plain(v)}" for k, v in event.items() if k not in _SKIP and v not in (None, [], ())
+    ]
     if extras and event["kind"] not in (
         "QueueCreated",
         "QueueAttributesChanged",
