@@ -156,10 +156,13 @@ def review(env: Env, *, n: int = 20, json_output: bool = False) -> int:
             _print_json(env, result)
             return int(ExitStatus.OK)
         out = env.console
-        if not dues:
+        if not all_dues:
             out.print(
                 "Nothing to review yet: answer a few questions first, e.g. studyaws quiz sqs."
             )
+        elif not dues:
+            # Cards whose questions left the course (a changed meaning gets a new id).
+            out.print("Nothing is due now: the questions you answered are no longer in the course.")
         else:
             first = later[0]
             same_day = sum(1 for due in later if due.date() == first.date())

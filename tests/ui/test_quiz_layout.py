@@ -152,3 +152,22 @@ def test_the_replay_line_names_the_learners_own_content(
     assert main(["--content", str(mine), "quiz", "demo", "-n", "1", "--seed", "4"]) == 0
     out = capsys.readouterr().out
     assert f"Same quiz again:\n  studyaws --content '{mine}' quiz demo -n 1 --seed 4\n" in out
+
+
+def test_review_with_only_cards_of_removed_questions_says_so(tmp_path: Path) -> None:
+    """A learner's answers to questions that left the course (their notes were removed) are not
+    "nothing answered yet"."""
+    from datetime import UTC, datetime, timedelta
+
+    from studyaws.ui.quiz import review
+
+    mini = Path(__file__).resolve().parents[1] / "content" / "fixtures" / "mini"
+    home = tmp_path / "home"
+    first = Env.for_test(stdin="1\n", data_dir=home, content_dirs=(mini,))
+    assert quiz(first, "demo", n=1, seed=1) == 0
+    later = datetime.now(UTC) + timedelta(days=30)
+    env = Env.for_test(data_dir=home, now=lambda: later)
+    assert review(env) == 0
+    assert env.stdout.getvalue() == (
+        "Nothing is due now: the questions you answered are no longer in the course.\n"
+    )
