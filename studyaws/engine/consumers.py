@@ -202,11 +202,7 @@ class Consumers:
         fleet = consumer.fleet
         msg = consumer.pending.popleft()
         rule = fleet.fail
-        failed = (
-            rule.kind == "always"
-            or (rule.kind == "first" and fleet.processed + fleet.failed < rule.n)
-            or (rule.kind == "body" and rule.text in msg.body)
-        )
+        failed = rule.fails(fleet.processed + fleet.failed, msg.body)
         world = self.world
         if failed:
             fleet.failed += 1

@@ -105,6 +105,15 @@ class FailRule:
             f"bad failure rule {text!r} (never, always, first:N, body:TEXT or respond:JSON)"
         )
 
+    def fails(self, runs_before: int, text: str) -> bool:
+        """Whether a run fails, given how many runs came before it and the text it handles
+        (`respond` never fails: it returns its JSON)."""
+        return (
+            self.kind == "always"
+            or (self.kind == "first" and runs_before < self.n)
+            or (self.kind == "body" and self.text in text)
+        )
+
     def __str__(self) -> str:
         if self.kind == "first":
             return f"first:{self.n}"
@@ -688,7 +697,7 @@ class Lambda:
                 False,
             )
         rule = cfg.fail
-        if rule.kind == "always" or (rule.kind == "first" and fn.executions <= rule.n):
+        if rule.kind != "body" and rule.fails(fn.executions - 1, payload):
             return Outcome(run_ms, "Error", f"simulated failure ({rule})", None, False)
         if rule.kind == "respond":
             return Outcome(run_ms, None, "", json.loads(rule.text), False)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from studyaws.engine import events as ev
+from studyaws.engine.dedup import recent_duplicate
 from studyaws.engine.errors import AwsError, InvalidParameter, NotFound
 from studyaws.engine.targets import Target, arn, is_fifo, iso, parse_target
 
@@ -284,15 +285,8 @@ class Sns:
         return mid
 
     def _duplicate_of(self, topic: Topic, key: str) -> str | None:
-        now = self.world.now_ms
-        history = topic.dedup
-        while history:
-            oldest = next(iter(history))
-            if now - history[oldest][0] < DEDUP_INTERVAL_MS:
-                break
-            del history[oldest]
-        seen = history.get(key)
-        return seen[1] if seen is not None else None
+        # sns_fifo_topics: a duplicate within the interval is accepted but not delivered again.
+        return recent_duplicate(topic.dedup, key, self.world.now_ms, DEDUP_INTERVAL_MS)
 
     def _deliver(self, topic: Topic, sub: Subscription, msg: _Published) -> None:
         world = self.world

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from studyaws.engine import events as ev
 from studyaws.engine.clock import DELIVERY, STATE, Timer
+from studyaws.engine.dedup import recent_duplicate
 from studyaws.engine.errors import (
     InvalidMessageContents,
     InvalidParameterCombination,
@@ -632,14 +633,7 @@ class Sqs:
         # sqs_fifo_dedup_interval: messages with the same id "are accepted successfully but aren't
         # delivered during the 5-minute deduplication interval" — a history, not the contents:
         # deleting the original does not reopen the window (FIFO-06).
-        history = queue.dedup
-        while history:
-            oldest = next(iter(history))
-            if now - history[oldest][0] < DEDUP_INTERVAL_MS:
-                break
-            del history[oldest]
-        seen = history.get(key)
-        return seen[1] if seen is not None else None
+        return recent_duplicate(queue.dedup, key, now, DEDUP_INTERVAL_MS)
 
     def _admit(self, queue: Queue, msg: Message, delay_ms: int) -> None:
         """Put a new (or moved) message in `queue`: delayed, or visible at once."""
