@@ -18,7 +18,7 @@ import time
 from rich.console import Console
 
 from studyaws.content.loader import check
-from studyaws.scenarios.model import Scenario
+from studyaws.content.model import Scenario
 from studyaws.scenarios.run import run
 from studyaws.ui.env import Env
 from studyaws.ui.scenario import RECENT_EVENTS, Player, _View, render_view

@@ -268,9 +268,15 @@ def scenario(
     speed: Annotated[
         float, typer.Option("--speed", help="Animation speed (2 = twice as fast).")
     ] = 1.0,
-    step: Annotated[bool, typer.Option("--step", help="Press a key to advance one event.")] = False,
+    step: Annotated[bool, typer.Option("--step", help="Press Enter for every event.")] = False,
+    auto: Annotated[
+        bool, typer.Option("--auto", help="Play hands-off: show each prediction, then its answer.")
+    ] = False,
     no_animate: Annotated[
         bool, typer.Option("--no-animate", help="Plain narration, one event a line.")
+    ] = False,
+    show_settings: Annotated[
+        bool, typer.Option("--settings", help="List the scenario's settings and their values.")
     ] = False,
     json_output: JsonOpt = False,
     settings: Annotated[
@@ -297,7 +303,9 @@ def scenario(
             name,
             speed=speed,
             step=step,
+            auto=auto,
             animate=not no_animate,
+            show_settings=show_settings,
             json_output=json_output,
             settings=tuple(settings or ()),
             compare=compare,

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from studyaws.content.files import bundled_content_dir, content_files
-from studyaws.content.model import Course, Diagram, Fact, Loc, Question, Topic
+from studyaws.content.model import Course, Diagram, Fact, Loc, Question, Scenario, Topic
 from studyaws.content.problems import ContentError, Problem, sort_problems
 from studyaws.content.schema import (
     Reader,
@@ -41,7 +41,7 @@ class _Parts:
     facts: list[Fact] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     diagrams: list[Diagram] = field(default_factory=list)
-    scenarios: dict[str, object] = field(default_factory=dict)
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 

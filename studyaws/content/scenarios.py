@@ -21,22 +21,23 @@ from pathlib import Path
 
 import yaml
 
-from studyaws.content.model import Loc
-from studyaws.content.problems import Problem
-from studyaws.content.schema import FACT_ID as _FACT_ID
-from studyaws.content.schema import HEADER, ITEM_ID, OPT, REQ, Reader
-from studyaws.scenarios.model import (
+from studyaws.content.model import (
+    ANSWER_ARGS,
     ANSWER_KINDS,
     PLACEHOLDER,
     STATS,
     AnswerSpec,
     Checkpoint,
     Line,
+    Loc,
     Scenario,
     Setting,
     SettingValue,
     Step,
 )
+from studyaws.content.problems import Problem
+from studyaws.content.schema import FACT_ID as _FACT_ID
+from studyaws.content.schema import HEADER, ITEM_ID, OPT, REQ, Reader
 
 TOPICS = ("sqs", "sns", "lambda")
 
@@ -60,6 +61,15 @@ _CHECKPOINT_FIELDS = {
     "rule": OPT,
     "fact": OPT,
     "concepts": OPT,
+    "hint": OPT,
+}
+_SETTING_FIELDS = {
+    "default": REQ,
+    "about": REQ,
+    "values": OPT,
+    "min": OPT,
+    "max": OPT,
+    "allowed": OPT,
 }
 _INT = "tag:yaml.org,2002:int"
 
@@ -144,17 +154,56 @@ def _read_settings(reader: Reader, node: yaml.Node) -> tuple[Setting, ...]:
     out = []
     for key_node, value_node in reader.free_mapping(node, "settings"):
         name = reader.ident(key_node, "setting name")
-        about = ""
-        value: yaml.Node | None = value_node
-        if isinstance(value_node, yaml.MappingNode):
-            sm = reader.mapping(value_node, {"default": REQ, "about": OPT}, f"setting '{name}'")
-            if sm is None or "default" not in sm:
-                continue
-            value = sm["default"]
-            about = reader.string(sm["about"], "about") if "about" in sm else ""
-        default = _setting_value(reader, value, f"setting '{name}'")
-        if default is not None:
-            out.append(Setting(name, default, about, reader.loc(key_node)))
+        what = f"setting '{name}'"
+        sm = reader.mapping(value_node, _SETTING_FIELDS, what)
+        if sm is None or "default" not in sm:
+            continue
+        default = _setting_value(reader, sm["default"], what)
+        if default is None:
+            continue
+        about = reader.string(sm["about"], "about") if "about" in sm else ""
+        values: list[SettingValue] = []
+        means: list[tuple[str, str]] = []
+        if "values" in sm:
+            node_values = sm["values"]
+            if isinstance(node_values, yaml.MappingNode):
+                for word_node, text_node in reader.free_mapping(node_values, "values"):
+                    word = reader.string(word_node, "a value")
+                    values.append(word)
+                    stands = reader.string(text_node, f"what {word} stands for", allow_empty=True)
+                    means.append((word, stands))
+            else:
+                for item in reader.sequence(node_values, "values"):
+                    value = _setting_value(reader, item, f"a value of {what}")
+                    if value is not None:
+                        values.append(value)
+        low = reader.integer(sm["min"], "min") if "min" in sm else None
+        high = reader.integer(sm["max"], "max") if "max" in sm else None
+        free = reader.string(sm["allowed"], "allowed") if "allowed" in sm else ""
+        setting = Setting(
+            name,
+            default,
+            about,
+            tuple(values),
+            tuple(means),
+            low,
+            high,
+            free,
+            reader.loc(key_node),
+        )
+        ranged = isinstance(default, int) and low is not None and high is not None
+        if not values and not ranged and not (free and isinstance(default, str)):
+            reader.problem(
+                value_node,
+                "SA202",
+                f"{what} needs its allowed values: `values: [...]`, "
+                + ("or `min:` and `max:`" if isinstance(default, int) else "or `allowed:` words"),
+            )
+        elif not setting.allows(default):
+            reader.problem(
+                sm["default"], "SA204", f"{what}: the default {default} is not {setting.allowed()}"
+            )
+        out.append(setting)
     return tuple(out)
 
 
@@ -228,6 +277,7 @@ def _read_checkpoint(
     if answer is None:
         return None
     defaults = {s.name: s.default for s in settings}
+    by_name = {s.name: s for s in settings}
     what_if: list[tuple[str, SettingValue]] = []
     for key_node, value_node in reader.free_mapping(m["what_if"], "what_if"):
         name = str(key_node.value)
@@ -244,6 +294,11 @@ def _read_checkpoint(
             reader.problem(
                 value_node, "SA204", f"what_if '{name}' must differ from its default ({value})"
             )
+        setting = by_name[name]
+        if not setting.allows(value):
+            reader.problem(
+                value_node, "SA204", f"what_if '{name}' is {value}, not {setting.allowed()}"
+            )
         what_if.append((name, value))
     if isinstance(m["what_if"], yaml.MappingNode) and not m["what_if"].value:
         reader.problem(m["what_if"], "SA204", "what_if needs the setting that decides the answer")
@@ -255,6 +310,7 @@ def _read_checkpoint(
         rule=reader.string(m["rule"], "rule") if "rule" in m else "",
         fact=reader.ident(m["fact"], "fact", _FACT_ID) if "fact" in m else None,
         concepts=reader.string_list(m["concepts"], "concepts", ITEM_ID) if "concepts" in m else (),
+        hint=reader.string(m["hint"], "hint") if "hint" in m else "",
         loc=reader.loc(m["answer"]),
     )
 
@@ -269,22 +325,24 @@ def _read_answer(reader: Reader, node: yaml.Node) -> AnswerSpec | None:
             return None
         kind = str(pairs[0][0].value)
         arg = reader.string(pairs[0][1], f"answer {kind}")
-    if kind not in ANSWER_KINDS:
+    spec_kind = next((k for k in ANSWER_KINDS if k == kind), None)
+    if spec_kind is None:
         reader.problem(node, "SA204", f"answer '{kind}' is not one of: {', '.join(ANSWER_KINDS)}")
         return None
-    needs_arg = kind in ("count", "stat", "location", "query")
-    if needs_arg and not arg:
-        reader.problem(node, "SA204", f"answer {kind} needs a value, e.g. {{{kind}: ...}}")
+    needs = ANSWER_ARGS.get(spec_kind)
+    if needs and not arg:
+        reader.problem(node, "SA204", f"answer {kind} needs {needs}, e.g. {{{kind}: ...}}")
         return None
-    if not needs_arg and arg:
+    if not needs and arg:
         reader.problem(node, "SA204", f"answer {kind} takes no value")
         return None
-    if kind == "stat":
+    if spec_kind == "stat":
         stat, sep, queue = arg.partition(" of ")
-        if not sep or stat.strip() not in STATS or not queue.strip():
+        found = next((s for s in STATS if s == stat.strip()), None)
+        if not sep or found is None or not queue.strip():
             reader.problem(
                 node, "SA204", f"answer stat is '<{'|'.join(STATS)}> of QUEUE', not '{arg}'"
             )
             return None
-        return AnswerSpec("stat", queue.strip(), stat.strip())
-    return AnswerSpec(kind, arg.strip())
+        return AnswerSpec("stat", queue.strip(), found)
+    return AnswerSpec(spec_kind, arg.strip())

@@ -129,7 +129,8 @@ class AutoScaling:
                 state=state,
                 backlog_per_instance=round(backlog, 3),
             )
-        desired = max(group.min_size, min(group.max_size, -(-visible // group.target)))
+        wanted = -(-visible // group.target)
+        desired = max(group.min_size, min(group.max_size, wanted))
         if desired != running:
             if group.last_scaled_ms is not None and now - group.last_scaled_ms < group.cooldown_ms:
                 world.emit(
@@ -147,6 +148,9 @@ class AutoScaling:
                     group.queue,
                     from_size=running,
                     to_size=desired,
+                    visible=visible,
+                    target=group.target,
+                    wanted=wanted,
                 )
                 if desired > running:
                     consumers.start_consumers(

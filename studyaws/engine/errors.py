@@ -10,6 +10,9 @@ The class names are the AWS error codes (hence no `Error` suffix); `code` is wha
 
 from __future__ import annotations
 
+# The errorType of a function that ran past its timeout, in a synchronous invoke's result.
+LAMBDA_TIMEOUT_ERROR_TYPE = "Sandbox.Timedout"
+
 
 class AwsError(Exception):
     """An error response of the simulated AWS API: `code` is AWS's error code."""

@@ -519,8 +519,13 @@ class AlarmStateChanged(Event):
 
 @dataclass(frozen=True, slots=True)
 class GroupScaled(Event):
+    """`wanted` = ceil(visible / target): the size before the group's min and max bound it."""
+
     from_size: int
     to_size: int
+    visible: int
+    target: int
+    wanted: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from studyaws.sandbox.language import Command
+from studyaws.sandbox.wording import event_line
 
 
 def seconds(value: float) -> str:
@@ -65,7 +67,7 @@ def describe(command: Command, result: dict[str, Any]) -> list[str]:
         return [f"took back the last command ({seconds(result['now'])})"]
     if name == "reset":
         return [f"an empty world again ({seconds(result['now'])})"]
-    return [str(result)]
+    return [json.dumps(result, ensure_ascii=False)]
 
 
 def _invoke_line(a: dict[str, Any], r: dict[str, Any]) -> list[str]:
@@ -79,7 +81,7 @@ def _invoke_line(a: dict[str, Any], r: dict[str, Any]) -> list[str]:
         ]
     return [
         f"200 from {a['function']} ({r['request_id']}, version {r['version']}, "
-        f"{r['duration']}s): {r['payload']}"
+        f"{r['duration']}s): {json.dumps(r['payload'], ensure_ascii=False)}"
     ]
 
 
@@ -129,39 +131,6 @@ def _received(result: dict[str, Any]) -> list[str]:
             f"{group}): {m['body']}"
         )
     return lines
-
-
-_SKIP = {"at", "kind", "seq", "cause", "resource", "message_id"}
-
-
-def _plain(value: Any) -> str:
-    """A value as a learner reads it: `true`, `m1,m2`, `VisibilityTimeout:30` (no Python reprs)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        if value and all(isinstance(x, list | tuple) and len(x) == 2 for x in value):
-            return ",".join(f"{k}:{_plain(v)}" for k, v in value)
-        return ",".join(_plain(x) for x in value)
-    if isinstance(value, dict):
-        return ",".join(f"{k}:{_plain(v)}" for k, v in value.items())
-    return str(value)
-
-
-def event_line(event: dict[str, Any]) -> str:
-    """`t=31s VisibilityTimeoutExpired orders m1 (sqs_visibility_range)`."""
-    parts = [seconds(event["at"]), event["kind"], event["resource"]]
-    if event.get("message_id"):
-        parts.append(event["message_id"])
-    extras = [
-        f"{k}={_plain(v)}" for k, v in event.items() if k not in _SKIP and v not in (None, [], ())
-    ]
-    if extras and event["kind"] not in (
-        "QueueCreated",
-        "QueueAttributesChanged",
-        "FunctionCreated",
-    ):
-        parts.append(" ".join(extras))
-    return " ".join(parts) + f" ({event['cause']})"
 
 
 def world_lines(snapshot: dict[str, Any]) -> list[str]:

@@ -11,8 +11,8 @@ an exception: bad content must not crash `studyaws validate`.
 
 from __future__ import annotations
 
+from studyaws.content.model import Scenario
 from studyaws.content.problems import Problem
-from studyaws.scenarios.model import Scenario
 from studyaws.scenarios.run import ScenarioRunError, run
 
 

@@ -2,15 +2,14 @@
 
 `--compare` plays the scenario with its defaults and with the `--set` changes; a row per step
 says what each side's engine did, and whether it did the same. Lines are the sandbox's own
-wording of an event (`t=31s VisibilityTimeoutExpired orders m1 (sqs_visibility_range)`).
+wording of an event (`t=31s VisibilityTimeoutExpired orders m1 (visibility timeout ran out)`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from studyaws.engine.events import Event, ms_to_s
-from studyaws.sandbox.text import event_line
+from studyaws.sandbox.wording import event_line
 from studyaws.scenarios.run import StepRun, Timeline
 
 
@@ -28,20 +27,8 @@ class Row:
         return self.left == self.right and self.left_answer == self.right_answer
 
 
-def event_text(event: Event) -> str:
-    """The sandbox's line for an event, with times in seconds and long values (hashes) cut."""
-    data = event.to_dict()
-    for key in [k for k in data if k.endswith("_ms")]:
-        value = data.pop(key)
-        data[key[:-3]] = f"{ms_to_s(value)}s" if isinstance(value, int) else value
-    for key, value in data.items():
-        if isinstance(value, str) and len(value) > 20 and key not in ("kind", "cause"):
-            data[key] = value[:8] + "…"
-    return event_line(data)
-
-
 def _lines(step: StepRun) -> tuple[str, ...]:
-    return tuple(event_text(e) for e in step.events)
+    return tuple(event_line(e) for e in step.events)
 
 
 def _answer(step: StepRun) -> str:

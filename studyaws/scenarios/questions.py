@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from studyaws.content.model import NumericAnswer, Question
-from studyaws.scenarios.model import Scenario
+from studyaws.content.model import NumericAnswer, Question, Scenario
 from studyaws.scenarios.run import Answer, StepRun, Timeline, run
 
 KEYS = "abcdefghijklmnopqrstuvwxyz"

@@ -3,31 +3,31 @@
 Rules:
 - The scenario is run on the engine first (`scenarios.run`): every checkpoint's answer is the
   engine's. Then it is played back: at a checkpoint the play stops *before* the step, asks, and
-  reveals by playing the step, with the events that decided it and their causes (and the rule,
-  with `{fact:ID}` values filled in).
-- Animated (both stdin and stdout terminals, no `--no-animate`, no `--json`): a rich `Live`
-  (`auto_refresh=False`, one refresh per beat) with the clock, the queues and their message ids
-  by state, the DLQ links and the last events with their causes; paced by `ui/animate.py`
-  (`--speed`, `--step`). Checkpoints are asked through the `Prompter`.
-- Plain (otherwise): the narration, one event a line, and the checkpoints with numbered choices,
-  read one answer a line from stdin exactly like the quiz (its `parse_answer` and `grade`). End of
+  reveals by playing the step, with the events that decided it, the rule and the fact.
+- Full screen (stdin and stdout are terminals of at least 60×16, no `--no-animate`, no `--json`,
+  `TERM` not dumb): `ui/scenario_live.py` draws every moment on the alternate screen, composed to
+  fit (`ui/scenario_screen.py`), and waits for a key where the learner must read: after each step
+  and after each verdict. When the play ends, a transcript of every step (narration, commands,
+  the events that teach, each prediction with its verdict and rule) is printed to the normal
+  screen, where scrollback keeps it.
+- Plain (otherwise): the same transcript, with each checkpoint asked on the way (numbered
+  choices, one answer a line from stdin, read like the quiz's: `parse_answer` and `grade`). End of
   input plays the rest without asking. This is the golden transcript of the tests.
-- `--json`: stdout holds one object: the event log and each checkpoint with the learner's answer
-  and the engine's.
+- The events shown are the digest of `scenarios/digest.py` (polling gathered, repeats counted);
+  `--json` keeps every event of the log.
 - Answers are saved to the progress store (mode `scenario`) under `scenario:<name>:<checkpoint>`,
   so a missed prediction comes back in `studyaws review` — but only when the scenario is played
   with its default settings and seed, where the card's answer is the one `review` will expect.
-- Ctrl-C stops the play with the summary so far: exit 130. Right and wrong are said in words and a
-  symbol, never by colour alone.
+- `q` ends the play with its transcript (status 0); Ctrl-C too, with status 130. Right and wrong
+  are said in words and a symbol, never by colour alone.
 """
 
 from __future__ import annotations
 
 import json
 import textwrap
-from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from studyaws.errors import ExitStatus, StudyawsError, UsageError
@@ -35,17 +35,17 @@ from studyaws.study.grading import AnswerValue, Presented, grade, parse_answer, 
 from studyaws.study.scheduling import rating_for
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console
 
-    from studyaws.content.model import Course, Question
+    from studyaws.content.model import Course, Question, Scenario
     from studyaws.engine.events import Event
-    from studyaws.scenarios.model import Scenario
-    from studyaws.scenarios.run import Frame, StepRun, Timeline
+    from studyaws.scenarios.run import LineRun, StepRun, Timeline
     from studyaws.ui.env import Env
-    from studyaws.ui.prompts import Prompter
 
-RECENT_EVENTS = 6
 DEFAULT_SEED = 0
+LIVE_MIN_WIDTH = 60
+LIVE_MIN_HEIGHT = 16
+TOPIC_ORDER = {"sqs": 0, "sns": 1, "lambda": 2}
 
 
 # -- entry point ----------------------------------------------------------------------------------
@@ -57,24 +57,28 @@ def scenario(
     *,
     speed: float = 1.0,
     step: bool = False,
+    auto: bool = False,
     animate: bool = True,
     json_output: bool = False,
     settings: Sequence[str] = (),
     compare: bool = False,
     seed: int = DEFAULT_SEED,
+    show_settings: bool = False,
 ) -> int:
     from studyaws.ui.course import load
 
     course = load(env)
-    scenarios = _scenarios(course)
+    scenarios = sorted_scenarios(course)
     if name is None:
         return list_scenarios(env, scenarios, json_output=json_output)
     chosen = scenarios.get(name.lower())
     if chosen is None:
         known = ", ".join(scenarios) or "none"
         raise UsageError(f"unknown scenario '{name}'; scenarios: {known}")
-    if speed <= 0:
-        raise UsageError(f"--speed must be more than 0, not {speed:g}")
+    if not (0.1 <= speed <= 100):  # also refuses nan
+        raise UsageError(f"--speed must be from 0.1 to 100, not {speed:g}")
+    if show_settings:
+        return list_settings(env, chosen, json_output=json_output)
     from studyaws.scenarios.run import ScenarioRunError, SettingsError, parse_overrides, run
 
     try:
@@ -97,21 +101,33 @@ def scenario(
             changed = " ".join(f"--set {k}={v}" for k, v in overrides.items())
             raise UsageError(f"{changed}: the scenario can't start: {exc.message}") from None
         raise StudyawsError(f"{exc.loc}: {exc.code} {exc.message}") from None
-    player = Player(env, course, timeline, speed=speed, step=step, json_output=json_output)
-    player.animated = animate and env.interactive and not json_output
-    return player.play()
+    play = Play(env, course, timeline, json_output=json_output)
+    if live_possible(env) and animate and not json_output:
+        from studyaws.ui.scenario_live import LivePlayer
+
+        return LivePlayer(play, speed=speed, step=step, auto=auto).run()
+    return PlainPlayer(play).run()
 
 
-def _scenarios(course: Course) -> dict[str, Scenario]:
-    from studyaws.scenarios.model import Scenario
+def live_possible(env: Env) -> bool:
+    """The full-screen player needs two terminals, a real TERM and room for its screen."""
+    if not env.interactive or env.environ.get("TERM") in ("dumb", "unknown", ""):
+        return False
+    import os
 
-    found = [s for s in course.scenarios.values() if isinstance(s, Scenario)]
-    order = {"sqs": 0, "sns": 1, "lambda": 2}
-    found.sort(key=lambda s: (order.get(s.topic, 9), s.id))
+    try:
+        size = os.get_terminal_size(env.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return size.columns >= LIVE_MIN_WIDTH and size.lines >= LIVE_MIN_HEIGHT
+
+
+def sorted_scenarios(course: Course) -> dict[str, Scenario]:
+    found = sorted(course.scenarios.values(), key=lambda s: (TOPIC_ORDER.get(s.topic, 9), s.id))
     return {s.id: s for s in found}
 
 
-# -- the list -------------------------------------------------------------------------------------
+# -- the list and the settings --------------------------------------------------------------------
 
 
 def answered_checkpoints(env: Env) -> set[str]:
@@ -143,47 +159,67 @@ def list_scenarios(env: Env, scenarios: dict[str, Scenario], *, json_output: boo
         ]
         env.stdout.write(json.dumps({"scenarios": data}, ensure_ascii=False) + "\n")
         return int(ExitStatus.OK)
-    if not rows:
-        env.console.print("No scenarios yet.")
-        return int(ExitStatus.OK)
-    mark = _marks(env)
     out = env.console
+    if not rows:
+        out.print("No scenarios yet.")
+        return int(ExitStatus.OK)
+    mark = marks(env)
     width = env.output_width
-    out.print(f"{len(rows)} scenarios · play one with: studyaws scenario NAME", markup=False)
+    _wrapped(out, f"{len(rows)} scenarios · play one with: studyaws scenario NAME", width)
+    id_width = max(len(s.id) for s, _ in rows)
     for s, done in rows:
-        status = f"{mark['done']} done" if done else "  new"
-        head = f"{s.id:<16} {s.topic:<6} {len(s.steps):>2} steps  {status}"
-        if width >= 60:
-            out.print(f"{head}  {s.title}", markup=False, soft_wrap=True)
+        status = f"{mark['right']} done" if done else "new"
+        head = f"{s.id:<{id_width}}  {s.topic:<6} {len(s.steps):>2} steps  {status:<6}"
+        if width - len(head) >= 24:
+            _wrapped(out, f"{head} {s.title}", width, hanging=len(head) + 1)
         else:
-            out.print(head, markup=False)
-            for part in textwrap.wrap(s.title, max(20, width - 2)):
-                out.print(f"  {part}", markup=False)
+            _wrapped(out, head.rstrip(), width)
+            _wrapped(out, s.title, width, indent=2, hanging=2)
     return int(ExitStatus.OK)
 
 
-def _marks(env: Env) -> dict[str, str]:
+def list_settings(env: Env, chosen: Scenario, *, json_output: bool) -> int:
+    if json_output:
+        data = [
+            {"name": s.name, "default": s.default, "about": s.about, "allowed": s.allowed()}
+            for s in chosen.settings
+        ]
+        env.stdout.write(json.dumps({"scenario": chosen.id, "settings": data}) + "\n")
+        return int(ExitStatus.OK)
+    out = env.console
+    width = env.output_width
+    if not chosen.settings:
+        _wrapped(out, f"Scenario {chosen.id} has no settings.", width)
+        return int(ExitStatus.OK)
+    _wrapped(out, f"Settings of {chosen.id} (change one with --set NAME=VALUE):", width)
+    for line in settings_lines(chosen):
+        _wrapped(out, line, width, indent=2, hanging=4)
+    example = chosen.checkpoints[0].what_if[0] if chosen.checkpoints else None
+    if example is not None:
+        _wrapped(
+            out,
+            f"Try: studyaws scenario {chosen.id} --set {example[0]}={example[1]} --compare",
+            width,
+        )
+    return int(ExitStatus.OK)
+
+
+def settings_lines(chosen: Scenario) -> list[str]:
+    return [f"{s.name}={s.default}: {s.about} ({s.allowed()})" for s in chosen.settings]
+
+
+def marks(env: Env) -> dict[str, str]:
     encoding = (getattr(env.stdout, "encoding", None) or "utf-8").lower()
     fancy = "utf" in encoding
     return {
         "right": "✓" if fancy else "+",
         "wrong": "✗" if fancy else "x",
         "skip": "–" if fancy else "-",
-        "done": "✓" if fancy else "+",
         "result": "→" if fancy else "->",
         "times": "×" if fancy else "x",
+        "dash": "–" if fancy else "-",
+        "dot": "·" if fancy else "|",
     }
-
-
-def _runs(texts: Sequence[str]) -> list[tuple[str, int]]:
-    """Consecutive equal lines as (line, how many): five pollers starting at once are one line."""
-    out: list[tuple[str, int]] = []
-    for text in texts:
-        if out and out[-1][0] == text:
-            out[-1] = (text, out[-1][1] + 1)
-        else:
-            out.append((text, 1))
-    return out
 
 
 # The results a line's events don't already say: an error, an empty receive, the counts of
@@ -212,9 +248,8 @@ def result_text(line: str, result: dict[str, Any]) -> str:
         if "error" in result:
             error = result["error"]
             return f"200 after {took}, {error['type']}: {error['message']}"
-        payload = result.get("payload")
-        shown = "" if payload is None else f": {json.dumps(payload, ensure_ascii=False)}"
-        return f"200 after {took} (version {result.get('version')}){shown}"
+        payload = json.dumps(result.get("payload"), ensure_ascii=False)
+        return f"200 after {took} (version {result.get('version')}): {payload}"
     from studyaws.sandbox.text import describe
 
     return "; ".join(describe(command, result))
@@ -257,25 +292,9 @@ def show_compare(env: Env, left: Timeline, right: Timeline, *, json_output: bool
     _wrapped(out, f"B: {b_name}", width, indent=2, hanging=2)
     first = first_difference(rows)
     if first is None:
-        out.print("The two timelines are the same.", markup=False)
+        _wrapped(out, "The two timelines are the same.", width)
         return int(ExitStatus.OK)
-    out.print(f"The timelines part at step {first}:", markup=False)
-    if width >= 100:
-        from rich.table import Table
-
-        table = Table(show_header=True, header_style="bold", expand=True, box=None)
-        table.add_column("step", no_wrap=True, width=4)
-        table.add_column("A", ratio=1, overflow="fold")
-        table.add_column("B", ratio=1, overflow="fold")
-        for r in rows:
-            if r.same:
-                continue
-            table.add_row(str(r.number), r.say, "")
-            table.add_row("", "\n".join(r.left) or "(no events)", "\n".join(r.right) or "(none)")
-            if r.left_answer != r.right_answer:
-                table.add_row("", f"answer: {r.left_answer}", f"answer: {r.right_answer}")
-        out.print(table)
-        return int(ExitStatus.OK)
+    _wrapped(out, f"The timelines part at step {first}:", width)
     for r in rows:
         if r.same:
             continue
@@ -308,11 +327,7 @@ def _wrapped(
     out.print(Text("\n".join(" " * indent + part for part in lines), style=style), soft_wrap=True)
 
 
-# -- playing --------------------------------------------------------------------------------------
-
-
-class _EndOfInputError(Exception):
-    pass
+# -- one play, whatever shows it ------------------------------------------------------------------
 
 
 @dataclass
@@ -320,357 +335,210 @@ class Prediction:
     step: StepRun
     question: Question
     given: AnswerValue | None = None
-    answered: bool = False  # False: never asked an answer (end of input)
+    answered: bool = False  # False: never answered (end of input, --auto, quit)
     correct: bool = False
+    hinted: bool = False
 
 
-@dataclass
-class _View:
-    """What the animation shows now."""
+@dataclass(frozen=True)
+class Said:
+    """One line of a transcript: text, style, indent and hanging indent."""
 
-    step: StepRun | None = None
-    frame: Frame | None = None
-    at_ms: int = 0
-    say: str = ""
-    recent: deque[Event] = field(default_factory=lambda: deque(maxlen=RECENT_EVENTS))
-    note: str = ""
+    text: str
+    style: str = ""
+    indent: int = 0
+    hanging: int = 0
 
 
-class Player:
+class Play:
+    """What every way of playing shares: the predictions, grading and saving, and the words of
+    the transcript (narration, events, verdicts, the summary)."""
+
     def __init__(
-        self,
-        env: Env,
-        course: Course,
-        timeline: Timeline,
-        *,
-        speed: float = 1.0,
-        step: bool = False,
-        json_output: bool = False,
+        self, env: Env, course: Course, timeline: Timeline, *, json_output: bool = False
     ) -> None:
-        from studyaws.ui.animate import Pacer, read_key
-
         self.env = env
         self.course = course
         self.timeline = timeline
         self.json_output = json_output
-        self.animated = False
-        self.quiet = json_output and not env.interactive
-        self.console: Console = env.err_console if json_output else env.console
-        self.marks = _marks(env)
-        self.predictions: list[Prediction] = []
-        self.input_over = False
-        self.prompter: Prompter | None = None
-        self.pacer = Pacer(env.sleep, speed, step, key=lambda: read_key(env.stdin))
-        self.view = _View()
-        self.live: Any = None
+        self.marks = marks(env)
+        self.predictions: dict[int, Prediction] = {}
         self.saving = not timeline.changed and timeline.seed == DEFAULT_SEED
         self.save_failed = False
+        self.saved = 0
+        self.played = 0  # steps played so far (the setup not counted)
+        self.quit = False
 
-    # -- text ----------------------------------------------------------------------------------
+    # -- words ---------------------------------------------------------------------------------
 
     def text(self, raw: str) -> str:
         from studyaws.content.text import render_facts, strip_control
+        from studyaws.ui.pages import plain_inline
 
-        return strip_control(render_facts(raw, self.course.facts)).strip()
+        return " ".join(plain_inline(strip_control(render_facts(raw, self.course.facts))).split())
 
-    def say(self, line: str = "", style: str = "", indent: int = 0, hanging: int = 0) -> None:
-        if self.quiet:
-            return
-        if self.live is not None:
-            return
-        for paragraph in line.split("\n\n") if line else [""]:
-            _wrapped(
-                self.console,
-                " ".join(paragraph.split()),
-                self.console.width,
-                indent=indent,
-                hanging=hanging,
-                style=style,
-            )
-
-    def flush(self) -> None:
-        self.console.file.flush()
-
-    # -- the play ------------------------------------------------------------------------------
-
-    def play(self) -> int:
-        status = ExitStatus.OK
-        try:
-            self.header()
-            if self.animated:
-                self.play_animated()
-            else:
-                self.play_plain()
-        except KeyboardInterrupt:
-            status = ExitStatus.INTERRUPTED
-            self.stop_live()
-            self.say()
-            self.say("Interrupted.", "bold")
-        self.finish(interrupted=status == ExitStatus.INTERRUPTED)
-        return int(status)
-
-    def header(self) -> None:
-        t = self.timeline
-        s = t.scenario
-        self.say(f"Scenario {s.id}: {s.title}", "bold")
-        settings = ", ".join(f"{k}={v}" for k, v in t.settings.items()) or "none"
-        self.say(f"topic {s.topic} · {len(s.steps)} steps · seed {t.seed} · settings: {settings}")
-        if not self.saving:
-            self.say("(changed settings or seed: predictions are not saved for review)")
-        self.say()
-        self.say(self.text(s.story))
-        self.flush()
-
-    # -- plain -----------------------------------------------------------------------------------
-
-    def play_plain(self) -> None:
-        self.say()
-        self.say("Setup", "bold")
-        self.show_step(self.timeline.setup)
+    def step_title(self, run: StepRun) -> str:
         total = len(self.timeline.steps)
-        for run in self.timeline.steps:
-            assert run.step is not None
-            self.say()
-            self.say(f"Step {run.number}/{total} · {self.text(run.step.say)}", "bold")
-            if run.checkpoint is not None:
-                self.ask(run)
-            self.show_step(run)
-            if run.checkpoint is not None:
-                self.reveal(self.predictions[-1])
-            self.flush()
-        if self.timeline.stopped:
-            self.say()
-            self.say(f"The play stops here: {self.timeline.stopped}", "bold yellow")
+        assert run.step is not None
+        return f"Step {run.number}/{total} · {self.text(run.step.say)}"
 
-    def show_step(self, run: StepRun) -> None:
-        from studyaws.scenarios.compare import event_text
-
-        for line in run.lines:
-            self.say(f"$ {line.text}", indent=2, hanging=4)
-            texts = [event_text(e) for frame in line.frames for e in frame.events]
-            for text, times in _runs(texts):
-                suffix = f" {self.marks['times']}{times}" if times > 1 else ""
-                self.say(text + suffix, indent=4, hanging=2)
-            result = result_text(line.text, line.result)
-            if result:
-                self.say(f"{self.marks['result']} {result}", indent=4, hanging=2)
-
-    def ask(self, run: StepRun) -> None:
+    def prediction(self, run: StepRun) -> Prediction:
         from studyaws.scenarios.questions import checkpoint_question
 
-        question = checkpoint_question(self.timeline, run)
-        prediction = Prediction(run, question)
-        self.predictions.append(prediction)
-        cp = run.checkpoint
-        assert cp is not None
-        self.say(f"? Checkpoint: {self.text(cp.ask)}", "bold cyan", hanging=2)
-        if self.input_over:
-            self.say("(no answer: input is over)", indent=2)
-            return
-        presented = Presented(question, tuple(k for k, _ in question.choices))
-        try:
-            ask = self.ask_prompter if self.animated else self.ask_plain
-            value = ask(presented)
-        except _EndOfInputError:
-            self.input_over = True
-            return
+        found = self.predictions.get(run.number)
+        if found is None:
+            found = Prediction(run, checkpoint_question(self.timeline, run))
+            self.predictions[run.number] = found
+        return found
+
+    def choices(self, prediction: Prediction) -> list[str]:
+        return [self.text(t) for _, t in prediction.question.choices]
+
+    def presented(self, prediction: Prediction) -> Presented:
+        q = prediction.question
+        return Presented(q, tuple(k for k, _ in q.choices))
+
+    def unit(self, prediction: Prediction) -> str:
+        answer = prediction.step.answer
+        return "seconds" if answer is not None and answer.unit == "s" else ""
+
+    def answer(self, prediction: Prediction, value: AnswerValue | None, *, hinted: bool) -> None:
+        """Grade and save a learner's prediction (None: skipped)."""
         prediction.answered = True
         prediction.given = value
-        result = grade(question, value)
-        prediction.correct = result.correct
+        prediction.hinted = hinted
+        prediction.correct = grade(prediction.question, value).correct
         self.save(prediction)
 
-    def ask_plain(self, presented: Presented) -> AnswerValue | None:
-        from studyaws.study.grading import answer_hint
+    def given_text(self, prediction: Prediction) -> str:
+        q = prediction.question
+        given = prediction.given
+        if q.type == "single" and isinstance(given, str):
+            return self.text(q.choice_text(given))
+        if isinstance(given, float):
+            shown = str(int(given)) if given.is_integer() else f"{given:g}"
+            return f"{shown} s" if self.unit(prediction) else shown
+        return str(given)
 
-        q = presented.question
-        for number, (_key, text) in enumerate(q.choices, start=1):
-            self.say(f"{number}. {text}", indent=2, hanging=3)
-        how = answer_hint(presented)
-        while True:
-            if not self.quiet:
-                self.console.print(f"Answer [{how}; blank skips]:", end=" ", markup=False)
-                self.flush()
-            line = self.env.stdin.readline()
-            if line == "":
-                if not self.quiet:
-                    self.console.print("")
-                raise _EndOfInputError
-            if not self.quiet and not self.env.stdin_isatty:
-                self.console.print(line.strip(), markup=False, highlight=False)
-            parsed = parse_answer(presented, line)
-            if parsed.kind in ("invalid", "hint"):
-                message = parsed.problem or "no hints in a scenario; the play is the hint"
-                if self.quiet:
-                    self.env.warn(message)
-                else:
-                    self.say(f"! {message}. Try again.", "yellow", hanging=2)
-                continue
-            return parsed.value if parsed.kind == "answer" else None
-
-    def ask_prompter(self, presented: Presented) -> AnswerValue | None:
-        from studyaws.ui.animate import discard_typeahead
-        from studyaws.ui.prompts import Action
-
-        if self.prompter is None:
-            from studyaws.ui.quiz import _questionary_prompter
-
-            self.prompter = self.env.prompter or _questionary_prompter()
-        q = presented.question
-        discard_typeahead(self.env.stdin)
-        try:
-            if q.type == "single":
-                reply = self.prompter.choose(
-                    "Your prediction", [t for _, t in q.choices], hint=False
-                )
-                return None if isinstance(reply, Action) else presented.order[reply]
-
-            def check(text: str) -> str | None:
-                return parse_answer(presented, text).problem or None
-
-            entered = self.prompter.enter("Your prediction (a number)", hint=False, validate=check)
-        except EOFError:
-            raise _EndOfInputError from None
-        if isinstance(entered, Action):
-            return None
-        parsed = parse_answer(presented, entered)
-        return parsed.value if parsed.kind == "answer" else None
-
-    def reveal(self, prediction: Prediction) -> None:
-        from studyaws.scenarios.compare import event_text
+    def verdict(self, prediction: Prediction) -> list[Said]:
+        """The verdict on a prediction, what decided it, the working, the rule and the fact."""
+        from studyaws.sandbox.wording import event_line
 
         run = prediction.step
         answer = run.answer
         cp = run.checkpoint
         assert answer is not None
         assert cp is not None
-        engine = answer.text()
+        right = self.text(answer.text())
         m = self.marks
         if not prediction.answered:
-            verdict = f"{m['skip']} The engine says: {engine}"
+            head, style = f"{m['skip']} The answer: {right}", "bold"
         elif prediction.given is None:
-            verdict = f"{m['skip']} Skipped. The engine says: {engine}"
+            head, style = f"{m['skip']} Skipped. The answer: {right}", "bold yellow"
         elif prediction.correct:
-            verdict = f"{m['right']} Right: {engine}"
+            head, style = f"{m['right']} Right: {right}", "bold green"
         else:
             given = self.given_text(prediction)
-            verdict = f"{m['wrong']} Wrong: you said {given}; the engine says: {engine}"
-        style = "green" if prediction.correct else ("red" if prediction.answered else "")
-        self.say(verdict, f"bold {style}".strip(), hanging=2)
-        for event in answer.deciding[:4]:
-            self.say(f"because {event_text(event)}", indent=2, hanging=4)
+            head, style = f"{m['wrong']} Wrong: you said {given}; it was {right}", "bold red"
+        out = [Said(head, style, hanging=2)]
+        if answer.working:
+            out.append(Said(f"Worked out: {answer.working}", indent=2, hanging=4))
+        for event in teaching(answer.deciding, 3):
+            out.append(Said(f"because {event_line(event)}", indent=2, hanging=4))
         if cp.rule:
-            self.say(f"Rule: {self.text(cp.rule)}", indent=2, hanging=4)
+            out.append(Said(f"Rule: {self.text(cp.rule)}", indent=2, hanging=4))
         if cp.fact and cp.fact in self.course.facts:
             fact = self.course.facts[cp.fact]
-            self.say(
-                f"Fact: {self.text(fact.statement)} ({self.text('{fact:' + cp.fact + '}')})",
-                indent=2,
-                hanging=4,
-            )
+            value = self.text("{fact:" + cp.fact + "}")
+            out.append(Said(f"Fact: {self.text(fact.statement)} ({value})", indent=2, hanging=4))
+        return out
 
-    def given_text(self, prediction: Prediction) -> str:
-        q = prediction.question
-        given = prediction.given
-        if q.type == "single" and isinstance(given, str):
-            return q.choice_text(given)
-        if isinstance(given, float):
-            shown = str(int(given)) if given.is_integer() else f"{given:g}"
-            unit = q.answer.unit if q.answer is not None and hasattr(q.answer, "unit") else ""
-            return f"{shown} s" if unit == "s" else shown
-        return str(given)
+    def line_said(self, line: LineRun) -> list[Said]:
+        """A line of the step, the events that teach, and what it returned."""
+        from studyaws.scenarios.digest import rows
 
-    # -- animated --------------------------------------------------------------------------------
+        out = [Said(f"$ {line.text}", indent=2, hanging=4)]
+        for row in rows(line.events):
+            out.append(Said(row.text(self.marks["times"], self.marks["dash"]), indent=4, hanging=2))
+        result = result_text(line.text, line.result)
+        if result:
+            out.append(Said(f"{self.marks['result']} {result}", indent=4, hanging=2))
+        return out
 
-    def start_live(self) -> None:
-        from rich.live import Live
-
-        self.live = Live(
-            self.render(),
-            console=self.console,
-            auto_refresh=False,
-            transient=False,
-            redirect_stdout=False,
-            redirect_stderr=False,
-            vertical_overflow="visible",
-        )
-        self.live.start(refresh=True)
-
-    def stop_live(self) -> None:
-        if self.live is not None:
-            live, self.live = self.live, None
-            live.stop()
-
-    def refresh(self) -> None:
-        if self.live is not None:
-            self.live.update(self.render(), refresh=True)
-
-    def play_animated(self) -> None:
-        total = len(self.timeline.steps)
-        self.say()
-        self.view.say = "Setup"
-        self.start_live()
-        self.animate_step(self.timeline.setup, fast=True)
-        for run in self.timeline.steps:
-            assert run.step is not None
-            self.view.step = run
-            self.view.say = f"Step {run.number}/{total} · {self.text(run.step.say)}"
-            self.view.note = ""
-            if self.live is None:  # after a reveal: the picture starts again below it
-                self.start_live()
-            else:
-                self.refresh()
-            if run.checkpoint is not None:
-                self.stop_live()
-                self.say()
-                self.say(self.view.say, "bold")
-                self.ask(run)
-                self.start_live()
-            self.animate_step(run)
-            if run.checkpoint is not None:
-                self.stop_live()
-                self.reveal(self.predictions[-1])
-        end = self.timeline.stopped or "The end."
-        if self.live is not None:
-            self.view.note = end
-            self.refresh()
-            self.stop_live()
-        else:  # the last picture is right above the reveal: don't draw it twice
-            self.say()
-            self.say(end, "bold")
-
-    def animate_step(self, run: StepRun, *, fast: bool = False) -> None:
+    def step_said(self, run: StepRun) -> list[Said]:
+        out: list[Said] = []
         for line in run.lines:
-            self.view.note = f"$ {line.text}"
-            for frame in line.frames:
-                self.view.frame = frame
-                if not frame.events:
-                    self.view.at_ms = frame.at_ms
-                    self.refresh()
-                    if not fast:
-                        self.pacer.beat(quiet=True)
-                for event in frame.events:
-                    self.view.at_ms = event.at_ms
-                    self.view.recent.append(event)
-                    self.refresh()
-                    if not fast:
-                        self.pacer.beat()
-            result = result_text(line.text, line.result)
-            if result:
-                self.view.note = f"$ {line.text}  {self.marks['result']} {result}"
-                self.refresh()
-                if not fast:
-                    self.pacer.beat(quiet=True)
+            out.extend(self.line_said(line))
+        return out
 
-    def render(self) -> RenderableType:
-        return render_view(self.timeline, self.view, self.console.width, color=self.env.color)
+    def transcript_step(self, run: StepRun) -> list[Said]:
+        """A played step as the transcript keeps it: title, lines, then the prediction."""
+        out = [Said(""), Said(self.step_title(run), "bold")]
+        out.extend(self.step_said(run))
+        if run.checkpoint is not None and run.number in self.predictions:
+            prediction = self.predictions[run.number]
+            out.append(Said(f"? {self.text(run.checkpoint.ask)}", "bold cyan", hanging=2))
+            out.extend(self.verdict(prediction))
+        return out
 
-    # -- saving and the end ---------------------------------------------------------------------
+    def header_said(self) -> list[Said]:
+        t = self.timeline
+        s = t.scenario
+        settings = ", ".join(f"{k}={v}" for k, v in t.settings.items()) or "none"
+        out = [
+            Said(f"Scenario {s.id}: {s.title}", "bold"),
+            Said(f"topic {s.topic} · {len(s.steps)} steps · seed {t.seed} · settings: {settings}"),
+        ]
+        if not self.saving:
+            out.append(Said("(changed settings or seed: predictions are not saved for review)"))
+        out.append(Said(""))
+        out.append(Said(self.text(s.story)))
+        return out
+
+    def summary_said(self, *, interrupted: bool) -> list[Said]:
+        t = self.timeline
+        answered = [p for p in self.predictions.values() if p.answered and p.given is not None]
+        right = sum(1 for p in answered if p.correct)
+        total = len(t.scenario.checkpoints)
+        out = [Said("")]
+        if t.stopped and not interrupted and not self.quit:
+            out.append(Said(f"From here on the scenario can't go on: {t.stopped}", "bold yellow"))
+        if interrupted or self.quit:
+            out.append(
+                Said(
+                    f"Stopped after step {self.played} of {len(t.steps)}: "
+                    f"{plural(len(answered), 'prediction')} made, {right} right.",
+                    "bold",
+                )
+            )
+        else:
+            end = t.steps[-1].after.get("now", 0) if t.steps else 0
+            out.append(
+                Said(
+                    f"Summary: {plural(len(t.events), 'event')} over {end} s of virtual time; "
+                    f"{right} of {total} predictions right.",
+                    "bold",
+                )
+            )
+        missed = [p for p in answered if not p.correct]
+        if self.save_failed:
+            out.append(Said("Your predictions could not be saved (see the warning above)."))
+        elif missed and self.saving:
+            out.append(Said("Missed predictions come back in: studyaws review"))
+        if t.scenario.section:
+            out.append(Said(f"Read more: studyaws learn {t.scenario.topic} {t.scenario.section}"))
+        if t.scenario.settings:
+            out.append(
+                Said(f"Change a setting and compare: studyaws scenario {t.scenario.id} --settings")
+            )
+        return out
+
+    # -- saving --------------------------------------------------------------------------------
 
     def save(self, prediction: Prediction) -> None:
         import sqlite3
 
-        if not self.saving:
+        if not self.saving or not prediction.answered:
             return
         q = prediction.question
         try:
@@ -683,53 +551,26 @@ class Player:
                     concepts=q.concepts,
                     given=to_json(prediction.given),
                     correct=prediction.correct,
-                    rating=rating_for(prediction.correct),
+                    rating=rating_for(prediction.correct, hinted=prediction.hinted),
                     now=self.env.now(),
                     mode="scenario",
                 )
-        except (sqlite3.Error, StudyawsError) as exc:
+            self.saved += 1
+        except (sqlite3.Error, StudyawsError, OSError) as exc:
             if not self.save_failed:
                 self.env.warn(f"could not save your prediction ({exc}); the play goes on")
             self.save_failed = True
 
-    def finish(self, *, interrupted: bool) -> None:
-        answered = [p for p in self.predictions if p.answered and p.given is not None]
-        right = sum(1 for p in answered if p.correct)
-        total = len(self.timeline.scenario.checkpoints)
-        if self.json_output:
-            self.print_json(interrupted=interrupted)
-        if self.quiet:
-            return
-        self.say()
-        t = self.timeline
-        if interrupted:  # say what was played, not what the whole scenario would have done
-            self.say(
-                f"Summary so far: {len(answered)} of {total} predictions made, {right} right.",
-                "bold",
-            )
-        else:
-            end = t.steps[-1].after.get("now", 0) if t.steps else 0
-            self.say(
-                f"Summary: {len(t.events)} events over {end} s of virtual time; "
-                f"{right} of {total} predictions right.",
-                "bold",
-            )
-        missed = [p for p in self.predictions if p.answered and not p.correct]
-        if missed and self.saving:
-            self.say("Missed predictions come back in: studyaws review")
-        if t.scenario.section:
-            self.say(f"Read more: studyaws learn {t.scenario.topic} {t.scenario.section}")
-        self.flush()
+    # -- JSON ------------------------------------------------------------------------------------
 
-    def print_json(self, *, interrupted: bool) -> None:
+    def json_data(self, *, interrupted: bool) -> dict[str, Any]:
         t = self.timeline
         checkpoints = []
-        by_step = {p.step.number: p for p in self.predictions}
         for run in t.steps:
             cp = run.checkpoint
             if cp is None or run.answer is None:
                 continue
-            p = by_step.get(run.number)
+            p = self.predictions.get(run.number)
             given: Any = None
             given_text: str | None = None
             if p is not None and p.given is not None:
@@ -756,7 +597,7 @@ class Player:
                     "decided_by": [e.to_dict() for e in run.answer.deciding],
                 }
             )
-        data = {
+        return {
             "scenario": t.scenario.id,
             "title": t.scenario.title,
             "seed": t.seed,
@@ -767,87 +608,135 @@ class Player:
             "correct": sum(1 for c in checkpoints if c["correct"]),
             "total": len(checkpoints),
         }
-        self.env.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-        self.env.stdout.flush()
 
 
-# -- one frame of the animation -------------------------------------------------------------------
+def teaching(events: Sequence[Event], most: int) -> list[Event]:
+    """The `most` events that teach most (a failure before a receive), in the order they came."""
+    from studyaws.scenarios.digest import weight
+
+    ranked = sorted(range(len(events)), key=lambda i: (-weight(events[i]), -i))[:most]
+    return [events[i] for i in sorted(ranked)]
 
 
-def render_view(timeline: Timeline, view: _View, width: int, *, color: bool) -> RenderableType:
-    """The animation's picture: clock and step, queues by state, the last events and causes."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+def plural(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
 
-    from studyaws.engine.events import ms_to_s
-    from studyaws.scenarios.compare import event_text
 
-    snapshot = view.frame.snapshot if view.frame is not None else {"queues": {}}
-    head = Text(f"t={ms_to_s(view.at_ms)}s · {timeline.scenario.id}", style="bold")
-    parts: list[RenderableType] = [head, Text(view.say, style="bold cyan" if color else "")]
-    if view.note:
-        parts.append(Text(view.note, style="dim" if color else ""))
-    queues = snapshot.get("queues", {})
-    narrow = width < 70
-    if queues:
-        table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
-        table.add_column("queue", overflow="fold")
-        if narrow:
-            table.add_column("vis / flight / delay", overflow="fold")
+# -- plain: the transcript, asking on the way -----------------------------------------------------
+
+
+class _EndOfInputError(Exception):
+    pass
+
+
+class PlainPlayer:
+    """Piped or `--no-animate`: the transcript, each checkpoint asked before its step's events."""
+
+    def __init__(self, play: Play) -> None:
+        self.play = play
+        self.env = play.env
+        self.quiet = play.json_output and not self.env.interactive
+        self.console: Console = self.env.err_console if play.json_output else self.env.console
+        self.input_over = False
+
+    def say(self, lines: Sequence[Said]) -> None:
+        if self.quiet:
+            return
+        width = self.console.width
+        for line in lines:
+            _wrapped(
+                self.console,
+                line.text,
+                width,
+                indent=line.indent,
+                hanging=line.hanging,
+                style=line.style,
+            )
+
+    def run(self) -> int:
+        status = ExitStatus.OK
+        play = self.play
+        try:
+            self.say(play.header_said())
+            self.say([Said(""), Said("Setup", "bold"), *play.step_said(play.timeline.setup)])
+            for run in play.timeline.steps:
+                self.step(run)
+                play.played = run.number
+                self.console.file.flush()
+        except KeyboardInterrupt:
+            status = ExitStatus.INTERRUPTED
+            self.say([Said(""), Said("Interrupted.", "bold")])
+        interrupted = status == ExitStatus.INTERRUPTED
+        self.say(play.summary_said(interrupted=interrupted))
+        self.console.file.flush()
+        if play.json_output:
+            self.env.stdout.write(
+                json.dumps(play.json_data(interrupted=interrupted), ensure_ascii=False) + "\n"
+            )
+            self.env.stdout.flush()
+        return int(status)
+
+    def step(self, run: StepRun) -> None:
+        play = self.play
+        self.say([Said(""), Said(play.step_title(run), "bold")])
+        prediction = None
+        if run.checkpoint is not None:
+            prediction = play.prediction(run)
+            self.say([Said(f"? {play.text(run.checkpoint.ask)}", "bold cyan", hanging=2)])
+            self.ask(prediction)
+        self.say(play.step_said(run))
+        if prediction is not None:
+            self.say(play.verdict(prediction))
+
+    def ask(self, prediction: Prediction) -> None:
+        from studyaws.study.grading import answer_hint
+
+        play = self.play
+        if self.input_over:
+            self.say([Said("(no answer: input is over)", indent=2)])
+            return
+        presented = play.presented(prediction)
+        for number, text in enumerate(play.choices(prediction), start=1):
+            self.say([Said(f"{number}. {text}", indent=2, hanging=3)])
+        how = answer_hint(presented)
+        cp = prediction.step.checkpoint
+        hint = bool(cp is not None and cp.hint)
+        extras = "h hint, blank skips" if hint else "blank skips"
+        hinted = False
+        bad_lines = 0
+        while True:
+            if not self.quiet:
+                self.console.print(f"Answer [{how}; {extras}]:", end=" ", markup=False)
+                self.console.file.flush()
+            line = self.env.stdin.readline()
+            if line == "":
+                if not self.quiet:
+                    self.console.print("")
+                self.input_over = True
+                return
+            if not self.quiet and not self.env.stdin_isatty:
+                self.console.print(line.strip(), markup=False, highlight=False)
+            parsed = parse_answer(presented, line)
+            if parsed.kind == "hint" and hint and cp is not None:
+                hinted = True
+                self.say([Said(f"Hint: {play.text(cp.hint)}", "italic", indent=2, hanging=2)])
+                continue
+            if parsed.kind in ("invalid", "hint"):
+                bad_lines += 1
+                message = parsed.problem or "this checkpoint has no hint"
+                if bad_lines >= 3:
+                    self.note(f"{message}; skipped after 3 unreadable answers")
+                    play.answer(prediction, None, hinted=hinted)
+                    return
+                self.note(f"{message}. Try again")
+                continue
+            play.answer(
+                prediction, parsed.value if parsed.kind == "answer" else None, hinted=hinted
+            )
+            return
+
+    def note(self, message: str) -> None:
+        if self.quiet:
+            self.env.warn(message)
         else:
-            table.add_column("visible", overflow="fold")
-            table.add_column("in flight", overflow="fold")
-            table.add_column("delayed", overflow="fold")
-        for name, q in queues.items():
-            label = name + (f" → {q['dead_letter_queue']}" if q.get("dead_letter_queue") else "")
-            cells = [
-                ", ".join(q.get(state, ())) or "-" for state in ("visible", "in_flight", "delayed")
-            ]
-            if narrow:
-                table.add_row(label, " / ".join(cells))
-            else:
-                table.add_row(label, *cells)
-        parts.append(table)
-    for line in _resource_lines(snapshot):
-        parts.append(Text(line, overflow="fold"))
-    parts.append(Text("last events:", style="bold"))
-    for event in list(view.recent)[-RECENT_EVENTS:]:
-        parts.append(Text("  " + event_text(event), overflow="fold", no_wrap=False))
-    if not view.recent:
-        parts.append(Text("  (none yet)"))
-    return Group(*parts)
-
-
-def _resource_lines(snapshot: dict[str, Any]) -> list[str]:
-    """One line per topic, function, consumer group and schedule, with its state."""
-    out = []
-    for name, topic in (snapshot.get("topics") or {}).items():
-        subs = ", ".join(str(sub.get("endpoint")) for sub in topic.get("subscriptions", ()))
-        out.append(f"topic {name} → {subs or 'no subscribers'}")
-    for name, fn in (snapshot.get("functions") or {}).items():
-        state = [f"running {fn.get('running', 0)}"]
-        if fn.get("reserved_concurrency") is not None:
-            state[0] += f"/{fn['reserved_concurrency']}"
-        if fn.get("queued_events"):
-            state.append(f"queued {fn['queued_events']}")
-        state.append(f"{fn.get('invocations', 0)} runs, {fn.get('errors', 0)} errors")
-        if fn.get("throttles"):
-            state.append(f"{fn['throttles']} throttles")
-        aliases = fn.get("aliases") or {}
-        for alias, route in aliases.items():
-            extra = route.get("additional_version")
-            weight = f" +{route.get('additional_weight')}% → {extra}" if extra else ""
-            state.append(f"{alias} → {route.get('version')}{weight}")
-        out.append(f"function {name}: " + " · ".join(state))
-    for queue, group in (snapshot.get("consumers") or {}).items():
-        busy = len(group.get("busy", ()))
-        out.append(f"consumers of {queue}: {group.get('consumers', 0)} running ({busy} busy)")
-    for queue, asg in (snapshot.get("groups") or {}).items():
-        out.append(
-            f"auto scaling {queue}: {asg.get('instances')} instances "
-            f"({asg.get('min')}-{asg.get('max')}), alarm {asg.get('alarm')}"
-        )
-    for name, sched in (snapshot.get("schedules") or {}).items():
-        out.append(f"schedule {name}: {sched.get('expression')}, {sched.get('runs', 0)} runs")
-    return out
+            self.say([Said(f"! {message}.", "yellow", hanging=2)])

@@ -1,7 +1,7 @@
 """Golden event logs: one end-to-end run of each part-2 feature (the docs/examples scripts).
 
 The log of each example, one JSON event a line, must equal `tests/engine/golden/NAME.jsonl`.
-Regenerate on purpose with `STUDYAWS_REGEN_GOLDEN=1 pytest tests/engine/test_golden_logs.py`;
+Regenerate on purpose with `STUDYAWS_UPDATE_GOLDEN=1 pytest tests/engine/test_golden_logs.py`;
 a mismatch is shown as a unified diff of the two logs.
 """
 
@@ -34,7 +34,7 @@ def _log(path: Path) -> str:
 def test_event_log_matches_golden(path: Path) -> None:
     golden = GOLDEN / f"{path.stem}.jsonl"
     actual = _log(path)
-    if os.environ.get("STUDYAWS_REGEN_GOLDEN"):
+    if os.environ.get("STUDYAWS_UPDATE_GOLDEN"):
         golden.write_text(actual, encoding="utf-8")
     expected = golden.read_text(encoding="utf-8")
     if actual != expected:

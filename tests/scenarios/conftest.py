@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from studyaws.content.loader import check
-from studyaws.content.model import Course
-from studyaws.scenarios.model import Scenario
+from studyaws.content.model import Course, Scenario
 
 
 @pytest.fixture(scope="session")

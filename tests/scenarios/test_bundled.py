@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from studyaws.content.model import Course
+from studyaws.content.model import Course, Scenario
 from studyaws.scenarios.check import check_scenario
-from studyaws.scenarios.model import Scenario
 from studyaws.scenarios.questions import predict_questions
 from studyaws.scenarios.run import run
 from studyaws.study.grading import Presented, grade, parse_answer
@@ -76,9 +75,9 @@ def test_predict_questions_are_graded_by_the_engines_answer(
     assert dlq.scenario == "dlq"
     assert dlq.checkpoint == "third-receive"
     assert dict(dlq.choices)[str(dlq.answer)].startswith("m1")
-    moved = by_id["scenario:dlq:moved-now"]
+    moved = by_id["scenario:partial-batch:plain-kept"]
     presented = Presented(moved)
-    assert grade(moved, parse_answer(presented, "1").value).correct
+    assert grade(moved, parse_answer(presented, "3").value).correct
     assert not grade(moved, parse_answer(presented, "0").value).correct
     when = by_id["scenario:long-polling:empty-wait"]
     assert grade(when, parse_answer(Presented(when), "20s").value).correct

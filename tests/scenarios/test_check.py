@@ -19,7 +19,7 @@ def test_a_what_if_whose_setup_fails_is_sa501_at_the_line_not_a_crash() -> None:
     assert [p.code for p in problems] == ["SA501"]
     problem = problems[0]
     assert problem.loc.path.endswith("setup-fails-in-what-if.yaml")
-    assert (problem.loc.line, problem.loc.col) == (13, 5)  # the setup line that fails
+    assert (problem.loc.line, problem.loc.col) == (15, 5)  # the setup line that fails
     assert "rate(1 minutes)" in problem.message
     assert "every=1" in problem.message
 
@@ -28,7 +28,7 @@ def test_validate_reports_it_as_file_line_col(capsys: pytest.CaptureFixture[str]
     status = main(["validate", str(FIXTURES / "setup-fails-in-what-if.yaml")])
     out = capsys.readouterr()
     assert status != 0
-    assert "setup-fails-in-what-if.yaml:13:5: SA501" in out.out + out.err
+    assert "setup-fails-in-what-if.yaml:15:5: SA501" in out.out + out.err
     assert "SA501" in out.out + out.err
 
 

@@ -11,8 +11,7 @@ import sys
 import pytest
 
 from studyaws.cli import main
-from studyaws.content.model import Course, NumericAnswer
-from studyaws.scenarios.model import Scenario
+from studyaws.content.model import Course, NumericAnswer, Scenario
 from studyaws.scenarios.questions import predict_questions
 from studyaws.study import selection
 

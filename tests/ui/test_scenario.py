@@ -1,5 +1,6 @@
 """`studyaws scenario`: predictions graded by the engine, remembered for review, played plain,
-animated (with a recording sleep), as JSON, and with changed settings."""
+as JSON, listed, with their settings explained and changed (the full-screen player is in
+test_scenario_live.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from studyaws.cli import main
 from studyaws.content.loader import check
@@ -18,9 +18,8 @@ from studyaws.content.model import Course
 from studyaws.errors import UsageError
 from studyaws.scenarios.run import run
 from studyaws.ui.env import Env
-from studyaws.ui.prompts import ScriptedPrompter
 from studyaws.ui.quiz import review
-from studyaws.ui.scenario import Player, _View, render_view, scenario
+from studyaws.ui.scenario import PlainPlayer, Play, scenario
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -42,28 +41,41 @@ def make_env(tmp_path: Path, stdin: str = "", **kw: object) -> Env:
     return Env.for_test(stdin=stdin, data_dir=tmp_path / "home", now=lambda: NOW, **kw)  # type: ignore[arg-type]
 
 
-# dlq checkpoints, in order: third-receive (choices: nothing, m1), moved-now (a number),
-# where-is-it (choices: orders-dlq, orders, deleted).
+# dlq checkpoints, in order: third-receive (choices: nothing, m1), where-is-it (choices:
+# orders-dlq, orders, deleted).
 
 
 def test_right_and_wrong_predictions_are_said_in_words(course: Course, tmp_path: Path) -> None:
     """The third receive still delivers the poison message (maxReceiveCount 3), the fourth
     moves it to the DLQ: the engine decides, the transcript says right or wrong."""
-    env = make_env(tmp_path, stdin="2\n0\n1\n")
+    env = make_env(tmp_path, stdin="2\n2\n", width=200)
     assert scenario(env, "dlq") == 0
     out = env.stdout.getvalue()
     assert "✓ Right: m1 “order 42, qty -1”" in out
-    assert "✗ Wrong: you said 0; the engine says: 1" in out
+    assert "✗ Wrong: you said orders; it was orders-dlq" in out
     assert "because t=93s MessageMovedToDlq orders m1" in out
-    assert "(sqs_max_receive_count)" in out
+    assert "(maxReceiveCount reached)" in out  # the cause in words, not its fact id
+    assert "sqs_max_receive_count" not in out
     assert "maxReceiveCount is 1 to 1,000" in out  # {fact:...} filled in
-    assert "2 of 3 predictions right" in out
+    assert "1 of 2 predictions right" in out
+    for words in ("the engine", "The play stops", "`"):
+        assert words not in out
 
 
 def test_an_unreadable_answer_is_asked_again(course: Course, tmp_path: Path) -> None:
     env = make_env(tmp_path, stdin="7\n2\n")
     scenario(env, "dlq")
     assert "“7” is not an answer here: one number, 1–2. Try again." in env.stdout.getvalue()
+
+
+def test_three_unreadable_answers_skip_the_prediction(course: Course, tmp_path: Path) -> None:
+    """`yes 7 | studyaws scenario dlq` must end, not ask forever."""
+    env = make_env(tmp_path, stdin="7\n" * 100, width=200)
+    assert scenario(env, "dlq") == 0
+    out = env.stdout.getvalue()
+    assert out.count("Try again") == 4  # two for each of the two checkpoints
+    assert "skipped after 3 unreadable answers" in out
+    assert "– Skipped. The answer: m1" in out
 
 
 def test_wrong_prediction_reaches_review_through_the_cli(
@@ -74,13 +86,13 @@ def test_wrong_prediction_reaches_review_through_the_cli(
     monkeypatch.setattr(sys, "stdin", io.StringIO("1\n1\n1\n"))
     assert main(["scenario", "dlq", "--no-animate"]) == 0
     out = capsys.readouterr().out
-    assert "✗ Wrong: you said nothing; the engine says: m1" in out
+    assert "✗ Wrong: you said nothing; it was m1" in out
     assert main(["review"]) == 0
     assert "Next: 1 question tomorrow" in capsys.readouterr().out
 
     home = Path(Env.from_process().data_dir)
     later = datetime.now(UTC) + timedelta(days=3)
-    env = Env.for_test(stdin="1\n2\n1\n", data_dir=home, now=lambda: later)
+    env = Env.for_test(stdin="1\n2\n1\n1\n", data_dir=home, now=lambda: later)
     assert review(env) == 0
     text = env.stdout.getvalue()
     assert "What does the third receive return?" in text
@@ -88,7 +100,7 @@ def test_wrong_prediction_reaches_review_through_the_cli(
 
 
 def test_list_shows_topic_steps_and_done(course: Course, tmp_path: Path) -> None:
-    env = make_env(tmp_path, stdin="2\n1\n1\n")
+    env = make_env(tmp_path, stdin="2\n1\n")
     scenario(env, "dlq")
     listing = make_env(tmp_path)
     assert scenario(listing, None) == 0
@@ -100,19 +112,62 @@ def test_list_shows_topic_steps_and_done(course: Course, tmp_path: Path) -> None
     assert "new" in next(line for line in lines if line.startswith("fifo "))
 
 
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_the_list_fits_the_width_and_keeps_every_title_whole(
+    course: Course, tmp_path: Path, width: int
+) -> None:
+    env = make_env(tmp_path, width=width)
+    assert scenario(env, None) == 0
+    out = env.stdout.getvalue()
+    assert all(len(line) <= width for line in out.splitlines())
+    flat = " ".join(out.split())
+    for s in course.scenarios.values():
+        assert s.title in flat
+
+
+def test_settings_are_explained_with_their_allowed_values(course: Course, tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    assert scenario(env, "vpc", show_settings=True) == 0
+    out = " ".join(env.stdout.getvalue().split())
+    assert "timeout=6: the function's timeout, in seconds (1 to 60)" in out
+    assert "fix=nat: what the team changes" in out
+    assert "(nat or none)" in out
+    assert "--" not in out.replace("--set", "").replace("--compare", "")  # no raw CLI flag
+    assert "Try: studyaws scenario vpc --set timeout=10 --compare" in out
+
+
 def test_unknown_setting_is_one_line_naming_the_real_ones(course: Course, tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match=r"no setting 'retries'; settings: max-receives"):
+    with pytest.raises(UsageError, match=r"no setting 'retries'; settings: max-receives \(1 to 10"):
         scenario(make_env(tmp_path), "dlq", settings=("retries=5",))
     with pytest.raises(UsageError, match="whole number"):
         scenario(make_env(tmp_path), "dlq", settings=("max-receives=five",))
+    with pytest.raises(UsageError, match=r"setting 'max-receives' is 1 to 10, not '11'"):
+        scenario(make_env(tmp_path), "dlq", settings=("max-receives=11",))
+    with pytest.raises(UsageError, match=r"setting 'fix' is nat or none, not '--nat'"):
+        scenario(make_env(tmp_path), "vpc", settings=("fix=--nat",))
+
+
+def test_a_word_setting_stands_for_its_flag(course: Course, tmp_path: Path) -> None:
+    """`fix=none` changes nothing on the function (--vpc), so the call still times out."""
+    env = make_env(tmp_path, stdin="6\n2\n", width=200)
+    scenario(env, "vpc", settings=("fix=none",))
+    out = env.stdout.getvalue()
+    assert "$ update-function fetch --vpc" in out
+    assert "✓ Right: a function error" not in out
+
+
+def test_speed_must_be_a_sensible_number(course: Course, tmp_path: Path) -> None:
+    for speed in (float("nan"), 0.0, 1000.0):
+        with pytest.raises(UsageError, match=r"--speed must be from 0\.1 to 100"):
+            scenario(make_env(tmp_path), "dlq", speed=speed)
 
 
 def test_set_replays_with_one_change_and_does_not_save(course: Course, tmp_path: Path) -> None:
-    env = make_env(tmp_path, stdin="2\n0\n2\n")
+    env = make_env(tmp_path, stdin="2\n2\n")
     scenario(env, "dlq", settings=("max-receives=5",))
     out = env.stdout.getvalue()
     assert "settings: max-receives=5" in out
-    assert "3 of 3 predictions right" in out
+    assert "2 of 2 predictions right" in out
     assert "not saved" in out
 
 
@@ -139,30 +194,7 @@ def test_json_has_the_event_log_and_both_answers(course: Course, tmp_path: Path)
     assert first["given"] == "nothing"
     assert first["expected"] == "m1"
     assert first["correct"] is False
-    assert data["checkpoints"][1]["expected"] == 1
-
-
-def test_animated_play_paces_with_the_injected_sleep(course: Course, tmp_path: Path) -> None:
-    """On a terminal the play is animated: each event waits one beat through env.sleep (here a
-    recorder), faster with --speed; checkpoints go through the prompter."""
-    waits: list[float] = []
-    env = make_env(tmp_path, tty=True, width=100)
-    env.sleep = waits.append
-    env.prompter = ScriptedPrompter(["m1", "1", "orders-dlq"])
-    assert scenario(env, "dlq", speed=2.0) == 0
-    timeline = run(course.scenarios["dlq"])  # type: ignore[arg-type]
-    step_events = sum(len(s.events) for s in timeline.steps)
-    assert len([w for w in waits if w == 0.35]) == step_events
-    out = env.stdout.getvalue()
-    assert "3 of 3 predictions right" in out
-    assert "last events:" in out
-
-
-def test_ctrl_c_stops_cleanly_with_130(course: Course, tmp_path: Path) -> None:
-    env = make_env(tmp_path, tty=True)
-    env.prompter = ScriptedPrompter([KeyboardInterrupt])
-    assert scenario(env, "dlq") == 130
-    assert "Interrupted." in env.stdout.getvalue()
+    assert data["checkpoints"][1]["expected"] == "orders-dlq"
 
 
 def test_no_color_output_has_no_escape_codes(course: Course, tmp_path: Path) -> None:
@@ -171,31 +203,10 @@ def test_no_color_output_has_no_escape_codes(course: Course, tmp_path: Path) -> 
     assert "\x1b[" not in env.stdout.getvalue()
 
 
-@pytest.mark.parametrize("width", [40, 120])
-def test_a_frame_renders_within_the_width(course: Course, width: int) -> None:
-    timeline = run(course.scenarios["fifo"])  # type: ignore[arg-type]
-    view = _View()
-    step = timeline.steps[5]
-    view.step = step
-    view.frame = step.lines[-1].frames[-1]
-    view.say = "Step 6/7 · After 31 s consumer 1 is back and polls."
-    for event in step.events:
-        view.recent.append(event)
-    view.at_ms = step.events[-1].at_ms
-    console = Console(file=io.StringIO(), width=width, color_system=None)
-    console.print(render_view(timeline, view, width, color=False))
-    text = console.file.getvalue()  # type: ignore[attr-defined]
-    assert text.startswith("t=31s · fifo")
-    assert "orders.fifo" in text
-    assert "m1" in text
-    assert "MessageReceived" in text
-    assert all(len(line.rstrip()) <= width for line in text.splitlines())
-
-
 def test_player_keeps_quiet_when_json_is_piped(course: Course, tmp_path: Path) -> None:
     env = make_env(tmp_path)
-    player = Player(env, course, run(course.scenarios["dlq"]), json_output=True)  # type: ignore[arg-type]
-    assert player.quiet
+    play = Play(env, course, run(course.scenarios["dlq"]), json_output=True)
+    assert PlainPlayer(play).quiet
 
 
 def test_the_quiz_asks_predictions_from_scenarios(

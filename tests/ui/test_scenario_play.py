@@ -4,6 +4,7 @@ engine rejects, an interrupted summary, and Enter pressed ahead of a checkpoint.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -14,11 +15,8 @@ import pytest
 from studyaws.cli import main
 from studyaws.content.loader import check
 from studyaws.content.model import Course
-from studyaws.errors import UsageError
 from studyaws.scenarios.run import run
-from studyaws.ui.animate import discard_typeahead
 from studyaws.ui.env import Env
-from studyaws.ui.prompts import ScriptedPrompter
 from studyaws.ui.scenario import result_text, scenario
 
 
@@ -70,7 +68,7 @@ def test_results_the_events_dont_say_are_shown(course: Course, tmp_path: Path) -
 def test_repeated_events_are_one_line_with_a_count(course: Course, tmp_path: Path) -> None:
     """Five pollers of an event source mapping start long polls at once: one line, ×5."""
     out = plain(tmp_path, "lambda-sqs")
-    assert "    t=0s LongPollStarted jobs wait=20s (sqs_long_poll_wait) ×5\n" in out
+    assert "    t=0s LongPollStarted jobs wait=20s (long polling) ×5\n" in out
 
 
 def test_a_receive_of_several_offers_several_messages(bundled: Course) -> None:
@@ -119,52 +117,59 @@ def test_a_set_value_the_setup_rejects_is_a_usage_error(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """maxReceiveCount must be 1 to 1,000: `--set max-receives=0` is the learner's mistake, said
-    in one line with the engine's reason and exit 2, not a content error of the file."""
-    with pytest.raises(UsageError, match=r"^--set max-receives=0: the scenario can't start: "):
-        scenario(Env.for_test(data_dir=tmp_path), "dlq", settings=("max-receives=0",))
+    """A value the setting allows but AWS refuses (an alias of a query string the ALB can't
+    take, an object key with a space) is the learner's mistake, said in one line with the
+    engine's reason and exit 2, not a content error of the file."""
     monkeypatch.setenv("STUDYAWS_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(sys, "stdin", open(os.devnull))  # noqa: SIM115
     assert main(["scenario", "dlq", "--set", "max-receives=1001", "--no-animate"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "valid values are from 1 to 1000" in err
+    assert "setting 'max-receives' is 1 to 10, not '1001'" in err
     sys.stdin.close()
 
 
-def test_an_interrupted_play_sums_up_what_was_played(course: Course, tmp_path: Path) -> None:
-    env = Env.for_test(tty=True, data_dir=tmp_path / "home")
-    env.prompter = ScriptedPrompter(["m1", KeyboardInterrupt])
+def test_an_interrupted_play_sums_up_what_was_played(
+    course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the second prediction is asked: the summary says what was played."""
+
+    class _Stdin(io.StringIO):
+        def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+            if self.tell() >= len(self.getvalue()):
+                raise KeyboardInterrupt
+            return super().readline()
+
+    env = Env.for_test(data_dir=tmp_path / "home")
+    env.stdin = _Stdin("2\n")
     assert scenario(env, "dlq") == 130
     out = env.stdout.getvalue()
-    assert "Summary so far: 1 of 3 predictions made, 1 right." in out
+    assert "Stopped after step 4 of 8: 1 prediction made, 1 right." in out
     assert "events over" not in out
 
 
-def test_the_animation_ends_without_drawing_the_last_picture_twice(
-    course: Course, tmp_path: Path
-) -> None:
-    """vpc ends on a checkpoint: "The end." follows its reveal, with no picture after it."""
-    env = Env.for_test(tty=True, width=100, data_dir=tmp_path / "home", environ={"NO_COLOR": "1"})
-    env.prompter = ScriptedPrompter(["6", "success: the function's result"])
-    assert scenario(env, "vpc") == 0
-    out = env.stdout.getvalue()
-    tail = out[out.rindex("Rule: A NAT gateway") :]
-    assert "last events:" not in tail
-    assert "\nThe end.\n\nSummary:" in tail
+def test_terminal_keys_name_keys_and_drop_what_was_pressed_ahead() -> None:
+    """Arrows, Enter and digits arrive named; keys pressed ahead of a prediction are dropped,
+    so an Enter meant for the step before never answers it."""
+    from studyaws.ui.keys import TerminalKeys
 
-
-def test_keys_pressed_ahead_are_dropped_before_a_checkpoint() -> None:
-    """With --step, an Enter pressed once too often must not pick the first choice."""
     master, follower = os.openpty()
     try:
-        os.write(master, b"\n\n")
-        with open(follower, encoding="utf-8", closefd=False) as stream:
-            discard_typeahead(stream)
-            os.write(master, b"x\n")
-            assert stream.readline() == "x\n"
+        with (
+            open(follower, encoding="utf-8", closefd=False) as stream,
+            TerminalKeys(stream) as keys,
+        ):
+            os.write(master, b"2\x1b[B\r")
+            assert [keys.read(1.0), keys.read(1.0), keys.read(1.0)] == ["2", "down", "enter"]
+            assert keys.read(0.01) is None
+            os.write(master, b"\r\r")
+            keys.discard()
+            assert keys.read(0.05) is None
+            os.write(master, b"q")
+            assert keys.read(1.0) == "q"
+            os.write(master, b"\x03")
+            with pytest.raises(KeyboardInterrupt):
+                keys.read(1.0)
     finally:
         os.close(master)
         os.close(follower)
-    with open(os.devnull, encoding="utf-8") as not_a_tty:
-        discard_typeahead(not_a_tty)  # nothing to drop, no error
