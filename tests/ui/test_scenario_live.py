@@ -109,7 +109,8 @@ def test_every_scenario_fits_and_keeps_each_verdict_until_a_key(
         lines = screen.split("\n")
         assert len(lines) <= height
         assert all(len(line) <= width for line in lines), screen
-        assert "…" not in screen and "..." not in screen, screen
+        assert "…" not in screen, screen
+        assert "..." not in screen, screen
     total = len(timeline.scenario.checkpoints)
     verdicts = [s for s in keys.seen if "✓ Right:" in s]
     assert len(verdicts) == total  # each one was on screen while a key was awaited
