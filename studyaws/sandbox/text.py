@@ -10,6 +10,11 @@ from studyaws.sandbox.language import Command
 from studyaws.sandbox.wording import event_line
 
 
+def plural(number: int, word: str) -> str:
+    """`1 invocation`, `2 invocations`."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
 def seconds(value: float) -> str:
     return f"t={value}s"
 
@@ -41,8 +46,9 @@ def describe(command: Command, result: dict[str, Any]) -> list[str]:
     if name == "stats" and "invocations" in result:
         r = result
         return [
-            f"{a['queue']}: {r['invocations']} invocations, {r['errors']} errors, "
-            f"{r['throttles']} throttles, concurrency peak {r['concurrency_peak']}, "
+            f"{a['queue']}: {plural(r['invocations'], 'invocation')}, "
+            f"{plural(r['errors'], 'error')}, {plural(r['throttles'], 'throttle')}, "
+            f"concurrency peak {r['concurrency_peak']}, "
             f"{r['gb_seconds']} GB-s, ${r['cost_usd']:.8f} (${r['cost_after_free_tier_usd']:.8f} "
             f"after the free tier)"
         ]
@@ -158,8 +164,9 @@ def world_lines(snapshot: dict[str, Any]) -> list[str]:
         reserved = f["reserved_concurrency"]
         lines.append(
             f"function {name}: running {f['running']}, queued {f['queued_events']}, "
-            f"reserved {'-' if reserved is None else reserved}, {f['invocations']} invocations, "
-            f"{f['errors']} errors, {f['throttles']} throttles"
+            f"reserved {'-' if reserved is None else reserved}, "
+            f"{plural(f['invocations'], 'invocation')}, {plural(f['errors'], 'error')}, "
+            f"{plural(f['throttles'], 'throttle')}"
         )
         for alias, al in f["aliases"].items():
             split = (
@@ -186,7 +193,7 @@ def world_lines(snapshot: dict[str, Any]) -> list[str]:
         )
     for queue, g in snapshot.get("groups", {}).items():
         lines.append(
-            f"auto scaling {queue}: {g['instances']} instances ({g['min']}-{g['max']}), "
+            f"auto scaling {queue}: {plural(g['instances'], 'instance')} ({g['min']}-{g['max']}), "
             f"alarm {g['alarm']}"
         )
     return lines

@@ -121,15 +121,14 @@ def _limits(facts: list[Fact], sources: _Sources, width: int) -> RenderableType:
 
 
 def _misconception(item: Misconception, facts: dict[str, Fact], width: int) -> RenderableType:
-    origin = f"the notes said so ({item.ref})" if item.origin == "notes" else "a common mistake"
-    if item.origin == "common" and item.ref:
-        origin += f" ({item.ref})"
-    title = f"⚠ Misconception: {strip_control(origin)}"
+    # Where the claim comes from, in words: never the catalogue's id (E4, M6), and never "the
+    # notes", which in `learn` means the course itself.
+    origin = "older notes say so" if item.origin == "notes" else "a common claim"
+    title = f"⚠ Misconception: {origin}"
     body = Text()
     if len(title) + 6 > width:  # a border would cut the title: say where it comes from inside
         title = "⚠ Misconception"
-        said = strip_control(origin)
-        body.append(f"{said[:1].upper()}{said[1:]}.\n", style="italic")
+        body.append(f"{origin[:1].upper()}{origin[1:]}.\n", style="italic")
     body.append("✗ Claim: ", style="bold red")
     body.append(plain_inline(strip_control(render_facts(item.claim, facts))) + "\n")
     body.append("✓ Truth: ", style="bold green")

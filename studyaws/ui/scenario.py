@@ -513,10 +513,15 @@ class Play:
             )
         else:
             end = t.steps[-1].after.get("now", 0) if t.steps else 0
+            scored = (
+                f"{right} of {total} predictions right"
+                if answered or not self.predictions
+                else f"the answers to its {plural(total, 'prediction')} are above"
+            )
             out.append(
                 Said(
                     f"Summary: {plural(len(t.events), 'event')} over {end} s of virtual time; "
-                    f"{right} of {total} predictions right.",
+                    f"{scored}.",
                     "bold",
                 )
             )

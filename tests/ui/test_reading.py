@@ -326,7 +326,8 @@ def test_a_learners_titles_are_text_not_markup(
     status, out, err = run(capsys, "--content", str(mine), "learn", "demo", "basics")
     assert (status, err) == (0, "")
     assert "Diagram: Demo [/b] flow" in out
-    assert "⚠ Misconception: the notes said so (E4)" in out
+    assert "⚠ Misconception: older notes say so" in out
+    assert "(E4)" not in out
 
 
 def test_topics_and_welcome_wrap_inside_their_columns_at_40(
