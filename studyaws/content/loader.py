@@ -5,7 +5,8 @@ Rules:
 - Every file is checked on its own first (shape), then the whole course is checked for references
   across files (facts, sections, topics, diagrams) and for answers that disagree with their fact.
 - A learner's content is merged into the bundled course; an id defined twice is an error (SA401).
-- All problems are collected and returned together; `load_course` raises `ContentError` with them.
+- All problems are collected and returned together; `load_course` raises `ContentError` with the
+  errors among them. Warnings (SA6xx, see advice.py) are reported by `check` and never stop a load.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from studyaws.content.advice import length_bias
 from studyaws.content.files import bundled_content_dir, content_files
 from studyaws.content.model import Course, Diagram, Fact, Loc, Question, Scenario, Topic
 from studyaws.content.problems import ContentError, Problem, sort_problems
@@ -156,6 +158,7 @@ def _check_course(parts: _Parts) -> list[Problem]:
         refs_in(diagram.caption, diagram.loc)
     for question in parts.questions:
         problems.extend(_check_question(question, topics, facts))
+    problems.extend(length_bias(parts.questions, facts))
     return problems
 
 
@@ -319,8 +322,9 @@ def check(
 
 
 def load_course(extra_dirs: Sequence[Path] = ()) -> Course:
-    """The bundled course plus learner directories; raises ContentError on any problem."""
+    """The bundled course plus learner directories; raises ContentError on any error."""
     course, problems = check(extra_dirs)
-    if problems:
-        raise ContentError(problems)
+    errors = [p for p in problems if not p.is_warning]
+    if errors:
+        raise ContentError(errors)
     return course

@@ -23,6 +23,14 @@ QUESTION_TYPES: tuple[QuestionType, ...] = (
     "truefalse",
     "predict",
 )
+# The four content domains of the AWS Certified Developer - Associate exam (DVA-C02 exam guide),
+# spelled as the guide spells them: a question's optional `domain:` is one of these.
+DVA_DOMAINS: tuple[str, ...] = (
+    "Development with AWS Services",
+    "Security",
+    "Deployment",
+    "Troubleshooting and Optimization",
+)
 Verdict = Literal["correct", "outdated", "wrong", "incomplete", "unverified", "new"]
 VERDICTS: tuple[Verdict, ...] = ("correct", "outdated", "wrong", "incomplete", "unverified", "new")
 FactValue = int | float | str | bool
@@ -125,6 +133,9 @@ class Question:
     single → a choice key; multi → a tuple of choice keys; numeric → NumericAnswer;
     order → a tuple of choice keys in the right order; truefalse → bool;
     predict → None (the engine computes it from `scenario`/`checkpoint`).
+
+    `domain` is the DVA-C02 exam domain the question belongs to (one of `DVA_DOMAINS`), or None
+    when the content doesn't say (a learner's own question, a scenario checkpoint).
     """
 
     id: str
@@ -144,6 +155,7 @@ class Question:
     scenario: str | None = None
     checkpoint: str | None = None
     replaces: str | None = None
+    domain: str | None = None
 
     def choice_text(self, key: str) -> str:
         return dict(self.choices)[key]

@@ -8,6 +8,8 @@ SA2xx  shape          the YAML is not the shape its `kind` allows
 SA3xx  one file       the shape is right but the content contradicts itself
 SA4xx  cross-file     a reference to something defined elsewhere is wrong
 SA5xx  executable     running the content (a scenario on the engine) fails
+SA6xx  advice         a warning, not an error: the content is valid but teaches less well than
+                      it could (printed by `studyaws validate`, never a reason to refuse the course)
 """
 
 from __future__ import annotations
@@ -45,7 +47,11 @@ CODES: dict[str, str] = {
     "SA406": "answer disagrees with its fact",
     "SA407": "unknown scenario or checkpoint",
     "SA501": "the scenario does not run on the engine",
+    "SA601": "the right choice is the longest one too often (warning)",
 }
+
+# Codes that warn: `validate` prints them and still succeeds, and the course loads with them.
+WARNINGS: frozenset[str] = frozenset({"SA601"})
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -54,12 +60,17 @@ class Problem:
     code: str
     message: str
 
+    @property
+    def is_warning(self) -> bool:
+        return self.code in WARNINGS
+
     def __str__(self) -> str:
-        return f"{self.loc}: {self.code} {self.message}"
+        level = "warning: " if self.is_warning else ""
+        return f"{self.loc}: {self.code} {level}{self.message}"
 
 
 class ContentError(Exception):
-    """Raised when content has problems; `problems` are all of them, in file order."""
+    """Raised when content has errors; `problems` are all of them, in file order (no warnings)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=_sort_key)

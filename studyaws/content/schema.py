@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 
 from studyaws.content.model import (
+    DVA_DOMAINS,
     FORMAT_VERSION,
     QUESTION_TYPES,
     VERDICTS,
@@ -496,6 +497,7 @@ _QUESTION_FIELDS = {
     "scenario": OPT,
     "checkpoint": OPT,
     "replaces": OPT,
+    "domain": OPT,
 }
 
 
@@ -555,11 +557,29 @@ def _read_question(reader: Reader, node: yaml.Node, topic: str) -> Question | No
         scenario=reader.ident(m["scenario"], "scenario") if "scenario" in m else None,
         checkpoint=reader.ident(m["checkpoint"], "checkpoint") if "checkpoint" in m else None,
         replaces=reader.ident(m["replaces"], "replaces") if "replaces" in m else None,
+        domain=_read_domain(reader, m["domain"]) if "domain" in m else None,
     )
     if not question.concepts and "concepts" in m:
         reader.problem(m["concepts"], "SA204", "a question needs at least one concept")
     _check_question_shape(reader, question, m)
     return question
+
+
+def _read_domain(reader: Reader, node: yaml.Node) -> str | None:
+    """One of the exam's content domains, spelled as the exam guide spells it."""
+    value = reader.string(node, "domain")
+    if not value or value in DVA_DOMAINS:
+        return value or None
+    by_lower = {d.lower(): d for d in DVA_DOMAINS}
+    near = by_lower.get(value.lower()) or next(
+        iter(difflib.get_close_matches(value, DVA_DOMAINS, n=1, cutoff=0.5)), None
+    )
+    hint = f" (did you mean '{near}'?)" if near else ""
+    allowed = "; ".join(DVA_DOMAINS)
+    reader.problem(
+        node, "SA204", f"domain '{value}' is not a DVA-C02 domain{hint}; allowed: {allowed}"
+    )
+    return None
 
 
 def _read_answer(

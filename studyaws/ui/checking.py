@@ -1,4 +1,7 @@
-"""`studyaws validate`: every content problem as `path:line:col: CODE message`, one a line."""
+"""`studyaws validate`: every content problem as `path:line:col: CODE message`, one a line.
+
+Warnings (SA6xx) are printed like errors, marked `warning:`, and don't fail the command.
+"""
 
 from __future__ import annotations
 
@@ -21,19 +24,22 @@ def validate(env: Env, path: Path | None) -> int:
             line = Text()
             line.append(f"{problem.loc}:", style="bold")
             line.append(" ")
-            line.append(problem.code, style="red")
+            line.append(problem.code, style="yellow" if problem.is_warning else "red")
             line.append(f" {problem.message}")
             console.print(line, highlight=False, soft_wrap=True)
         else:
             env.stdout.write(f"{problem}\n")
-    files = len({p.loc.path for p in problems})
-    if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        env.stdout.write(f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}\n")
+    errors = [p for p in problems if not p.is_warning]
+    warnings = len(problems) - len(errors)
+    also = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+    if errors:
+        files = len({p.loc.path for p in errors})
+        noun = "problem" if len(errors) == 1 else "problems"
+        env.stdout.write(f"{len(errors)} {noun} in {files} file{'s' if files != 1 else ''}{also}\n")
         return int(ExitStatus.ERROR)
     env.stdout.write(
         f"ok: {len(course.topics)} topics, {len(course.facts)} facts, "
         f"{len(course.questions)} questions, {len(course.diagrams)} diagrams, "
-        f"{len(course.scenarios)} scenarios; no problems\n"
+        f"{len(course.scenarios)} scenarios; no problems{also}\n"
     )
     return int(ExitStatus.OK)

@@ -91,3 +91,49 @@ def test_an_installed_studyaws_finds_its_course_inside_the_package() -> None:
     assert bundled_content_dir().parent.name == "_bundled"
     assert (bundled_content_dir() / "topics" / "sqs.yaml").is_file()
     assert any(bundled_images_dir().glob("*.svg"))
+
+
+def test_a_length_bias_warning_does_not_stop_the_course_loading(tmp_path: Path) -> None:
+    """SA601 is advice: the learner's bank still loads, and `validate` prints it and succeeds."""
+    from studyaws.content.loader import load_course
+
+    bank = tmp_path / "mine.yaml"
+    bank.write_bytes((BAD / "SA601.yaml").read_bytes())
+    _, problems = check((MINI, tmp_path), include_bundled=False)
+    assert [(p.code, p.is_warning) for p in problems] == [("SA601", True)]
+    assert "SA601 warning: the right choice is the longest in 3 of 5" in str(problems[0])
+    course = load_course((MINI, tmp_path))
+    assert "long-right-1" in {q.id for q in course.questions}
+
+
+def test_validate_prints_a_warning_and_exits_zero(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from studyaws.cli import main
+
+    (tmp_path / "mine.yaml").write_bytes((BAD / "SA601.yaml").read_bytes())
+    status = main(["--content", str(MINI), "validate", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert re.search(r"mine\.yaml:6:5: SA601 warning: the right choice is the longest", out)
+    assert re.search(r"; no problems \(\d+ warnings?\)$", out.splitlines()[-1])
+
+
+def test_a_question_domain_must_be_one_of_the_exam_domains(tmp_path: Path) -> None:
+    """The DVA-C02 guide names four content domains; a misspelt one is refused with the near one."""
+    text = (MINI / "questions.yaml").read_text(encoding="utf-8")
+    text = text.replace("Development with AWS Services", "troubleshooting & optimisation", 1)
+    (tmp_path / "questions.yaml").write_text(text, encoding="utf-8")
+    for name in ("topic.yaml", "facts.yaml", "diagrams.yaml"):
+        (tmp_path / name).write_bytes((MINI / name).read_bytes())
+    _, problems = check((tmp_path,), include_bundled=False)
+    assert [p.code for p in problems] == ["SA204"]
+    assert "did you mean 'Troubleshooting and Optimization'?" in problems[0].message
+
+
+def test_a_question_carries_its_exam_domain() -> None:
+    course, problems = check((MINI,), include_bundled=False)
+    assert problems == []
+    by_id = {q.id: q for q in course.questions}
+    assert by_id["demo-max"].domain == "Development with AWS Services"
+    assert by_id["demo-numeric"].domain is None

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from studyaws.content.loader import load_course
+from studyaws.content.advice import BIAS_MAX, right_is_longest
+from studyaws.content.loader import check, load_course
+from studyaws.content.model import DVA_DOMAINS
 from studyaws.content.units import to_base
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,10 +64,73 @@ def test_the_figures_the_user_named_appear_with_their_status() -> None:
     assert [h.value for h in memory.history] == [3008]
 
 
+def test_the_notes_fault_tolerance_claim_is_taught_as_a_misconception() -> None:
+    """E22: the notes' "replaces failed executions" claim; synchronous errors are not retried."""
+    overview = COURSE.topic("lambda").section("overview")  # type: ignore[union-attr]
+    assert overview is not None
+    flagged = [m for m in overview.misconceptions if m.ref == "E22"]
+    assert flagged
+    assert flagged[0].origin == "notes"
+    assert "lambda_sync_no_retry" in flagged[0].facts
+
+
 def test_questions_meet_the_bank_counts() -> None:
-    assert len(COURSE.questions_for("sqs")) >= 60
-    assert len(COURSE.questions_for("sns")) >= 25
-    assert len(COURSE.questions_for("lambda")) >= 60
+    """Issue 12: the bank at certification depth (authored questions, not scenario checkpoints)."""
+    assert len(COURSE.questions_for("sqs")) >= 85
+    assert len(COURSE.questions_for("sns")) >= 40
+    assert len(COURSE.questions_for("lambda")) >= 110
+
+
+# Each area the associate exams ask about beyond the original notes (issue 12), drilled by at
+# least four questions: (topic or None for all, section, concepts any of which counts).
+CERTIFICATION_AREAS = {
+    "execution environment lifecycle, cold starts, SnapStart": ("lambda", "lifecycle", ()),
+    "function URLs and response streaming": ("lambda", "function-urls", ()),
+    "event filtering on event source mappings": (None, None, ("event-filtering",)),
+    "MaximumConcurrency and provisioned mode of SQS mappings": (None, None, ("sqs-scaling",)),
+    "SQS fair queues": (None, None, ("fair-queues",)),
+    "SNS FIFO archive and replay": ("sns", "archive-replay", ()),
+    "Lambda recursive loop detection": (None, None, ("recursion",)),
+    "NAT devices, and what built-in fault tolerance doesn't do": (
+        None,
+        None,
+        ("nat", "fault-tolerance"),
+    ),
+}
+
+
+@pytest.mark.parametrize("area", sorted(CERTIFICATION_AREAS))
+def test_each_certification_area_has_at_least_four_questions_of_two_types(area: str) -> None:
+    topic, section, concepts = CERTIFICATION_AREAS[area]
+    found = [
+        q
+        for q in COURSE.questions
+        if (topic is None or q.topic == topic)
+        and (section is None or q.section == section)
+        and (not concepts or set(concepts) & set(q.concepts))
+    ]
+    assert len(found) >= 4, [q.id for q in found]
+    assert len({q.type for q in found}) >= 2, [q.id for q in found]
+
+
+def test_every_bundled_question_names_its_exam_domain() -> None:
+    """The exam report groups answers by DVA-C02 domain, so no bundled question may lack one."""
+    missing = [q.id for q in COURSE.questions if q.domain not in DVA_DOMAINS]
+    assert missing == []
+    assert {q.domain for q in COURSE.questions} == set(DVA_DOMAINS)
+
+
+def test_the_right_choice_is_not_usually_the_longest() -> None:
+    """A learner must not score by picking the longest choice: per topic at most 40 %."""
+    for topic in ("sqs", "sns", "lambda"):
+        single = [q for q in COURSE.questions_for(topic) if q.type == "single"]
+        longest = [q.id for q in single if right_is_longest(q, COURSE.facts)]
+        assert len(longest) <= BIAS_MAX * len(single), (topic, longest)
+
+
+def test_the_bundled_course_has_no_warnings() -> None:
+    _, problems = check()
+    assert [str(p) for p in problems] == []
 
 
 def test_every_section_has_questions() -> None:

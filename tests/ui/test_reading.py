@@ -17,15 +17,16 @@ COURSE = load_course()
 NOTES_SECTIONS = {
     "sqs": [
         "overview", "producers", "consumers", "scaling-asg", "decoupling", "security",
-        "cross-account", "s3-events", "visibility", "dlq", "delay", "long-polling",
-        "extended-client", "fifo",
+        "cross-account", "s3-events", "visibility", "dlq", "lambda-consumers", "delay",
+        "long-polling", "extended-client", "fifo", "fair-queues",
     ],
     "sns": ["overview", "topics-subscribers", "protocols", "fanout", "filtering", "delivery",
-            "fifo-topics"],
+            "fifo-topics", "archive-replay"],
     "lambda": [
-        "overview", "examples", "invocation", "alb", "eventbridge", "s3-triggers",
-        "event-source-mapping", "destinations", "environment", "vpc", "performance", "layers",
-        "concurrency", "deployment", "container-images", "versions-aliases", "codedeploy",
+        "overview", "examples", "invocation", "alb", "function-urls", "eventbridge",
+        "s3-triggers", "event-source-mapping", "esm-filter-scale", "destinations", "recursion",
+        "environment", "vpc", "performance", "lifecycle", "layers", "concurrency", "deployment",
+        "container-images", "versions-aliases", "codedeploy",
     ],
 }  # fmt: skip
 
@@ -207,7 +208,7 @@ def test_welcome_and_topics_show_mastery_once_the_learner_has_answered(
     monkeypatch.setattr("sys.stdin", io.StringIO("1\n"))
     run(capsys, "quiz", "sqs", "-n", "1", "--seed", "3")
     _, after, _ = run(capsys)
-    assert re.search(r"sqs\s+Amazon SQS \(14 sections, \d+ questions, \d+% mastered\)", after)
+    assert re.search(r"sqs\s+Amazon SQS \(16 sections, \d+ questions, \d+% mastered\)", after)
     _, listing, _ = run(capsys, "topics")
     assert "% mastered)" in listing
 
