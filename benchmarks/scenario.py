@@ -25,7 +25,7 @@ from studyaws.scenarios.digest import rows
 from studyaws.scenarios.run import run
 from studyaws.ui.env import Env
 from studyaws.ui.keys import ScriptedKeys
-from studyaws.ui.scenario import Play, PlainPlayer
+from studyaws.ui.scenario import PlainPlayer, Play
 from studyaws.ui.scenario_live import LivePlayer, RecordingTerminal
 from studyaws.ui.scenario_screen import Marks, View, compose
 

@@ -449,8 +449,10 @@ class Play:
             out.append(Said(f"Rule: {self.text(cp.rule)}", indent=2, hanging=4))
         if cp.fact and cp.fact in self.course.facts:
             fact = self.course.facts[cp.fact]
-            value = self.text("{fact:" + cp.fact + "}")
-            out.append(Said(f"Fact: {self.text(fact.statement)} ({value})", indent=2, hanging=4))
+            said = f"Fact: {self.text(fact.statement)}"
+            if not isinstance(fact.value, str):  # a text fact's value restates its statement
+                said += f" ({self.text('{fact:' + cp.fact + '}')})"
+            out.append(Said(said, indent=2, hanging=4))
         return out
 
     def line_said(self, line: LineRun) -> list[Said]:
