@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from studyaws.engine import events as ev
 from studyaws.engine.errors import InvalidParameterValue
+from studyaws.engine.lambda_.executions import Payload
 from studyaws.engine.targets import ACCOUNT, REGION
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class Alb:
                 f"A request is METHOD /path?query, e.g. 'GET /orders?id=7' (got {request!r})."
             )
         lam = self.world.lambda_
-        lam.resolve_check(function)
+        lam.resolve(function, route=False)
         hdrs = list(headers or [])
         event = build_event(method, target.strip(), hdrs, body, multi_value=multi_value)
         size = len(body.encode()) if body_size is None else body_size
@@ -113,7 +114,7 @@ class Alb:
         execution = lam.start(
             fn,
             version,
-            json.dumps(event, separators=(",", ":")),
+            Payload(json.dumps(event, separators=(",", ":"))),
             invocation_type="RequestResponse",
             request_id=request_id,
         )

@@ -64,7 +64,7 @@ class AutoScaling:
         min_size: int,
         max_size: int,
         backlog_per_instance: int,
-        cooldown_s: int = COOLDOWN_DEFAULT_S,
+        cooldown_s: int | None = None,
     ) -> str:
         """PutScalingPolicy (target tracking on backlog per instance) for `queue`'s consumers."""
         if queue not in self.world.sqs.queues:
@@ -79,6 +79,8 @@ class AutoScaling:
             )
         if backlog_per_instance < 1:
             raise ValidationException("The target backlog per instance must be at least 1.")
+        if cooldown_s is None:
+            cooldown_s = COOLDOWN_DEFAULT_S
         if cooldown_s < 0:
             raise ValidationException("The cooldown cannot be negative.")
         if queue in self.groups:

@@ -23,12 +23,15 @@ from studyaws.engine import events as ev
 from studyaws.engine.clock import ACTOR
 from studyaws.engine.errors import AwsError, InvalidParameterValue, QueueDoesNotExist
 from studyaws.engine.lambda_ import FailRule
-from studyaws.engine.sqs import LongPoll, Received
+from studyaws.engine.sqs import RECEIVE_MAX, WAIT_MAX_S, LongPoll, Received
 
 if TYPE_CHECKING:
     from studyaws.engine.world import World
 
 SHORT_POLL_PAUSE_MS: Final = 1000
+# Not AWS numbers: what a simulated worker does unless told otherwise — process a message for a
+# second, and poll the way AWS recommends (as many messages and as long a wait as SQS allows).
+PROCESS_DEFAULT_S: Final = 1.0
 # A bound of the simulation, not of AWS (an account's EC2 quota is in vCPUs): every consumer is a
 # polling actor, and 10^8 of them would exhaust the memory before the first message moved.
 MAX_CONSUMERS: Final = 100
@@ -90,10 +93,10 @@ class Consumers:
         queue: str,
         count: int,
         *,
-        process_s: float = 1.0,
+        process_s: float | None = None,
         fail: str | FailRule = "never",
-        max_messages: int = 10,
-        wait_s: int = 20,
+        max_messages: int | None = None,
+        wait_s: int | None = None,
     ) -> list[str]:
         if queue not in self.world.sqs.queues:
             raise QueueDoesNotExist(queue)
@@ -104,10 +107,15 @@ class Consumers:
                 f"At most {MAX_CONSUMERS} consumers per queue in the simulation "
                 f"({self.running(queue)} running, {count} asked for)."
             )
-        if not 1 <= max_messages <= 10:
-            raise InvalidParameterValue("MaxNumberOfMessages must be between 1 and 10.")
-        if not 0 <= wait_s <= 20:
-            raise InvalidParameterValue("WaitTimeSeconds must be between 0 and 20.")
+        process_s = PROCESS_DEFAULT_S if process_s is None else process_s
+        max_messages = RECEIVE_MAX if max_messages is None else max_messages
+        wait_s = WAIT_MAX_S if wait_s is None else wait_s
+        # sqs_receive_max_messages and sqs_long_poll_wait, checked when the consumers start
+        # rather than at their first receive.
+        if not 1 <= max_messages <= RECEIVE_MAX:
+            raise InvalidParameterValue(f"MaxNumberOfMessages must be between 1 and {RECEIVE_MAX}.")
+        if not 0 <= wait_s <= WAIT_MAX_S:
+            raise InvalidParameterValue(f"WaitTimeSeconds must be between 0 and {WAIT_MAX_S}.")
         rule = fail
         if isinstance(rule, str):
             try:

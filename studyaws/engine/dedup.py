@@ -2,8 +2,8 @@
 
 AWS keeps a *history* of deduplication ids, not a check against what is stored: a duplicate inside
 the interval is accepted and answered with the original message id, even if the original has been
-deleted since (semantics-cases FIFO-05/06, SNS-06). Entries are kept in insertion order, so expired
-ones are dropped from the front as time passes.
+deleted since (FIFO-05/06, SNS-06 in docs/fidelity.md). Entries are kept in insertion order, so
+expired ones are dropped from the front as time passes.
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ class CodeDeploy:
         rollback_on_errors: int | None = None,
     ) -> str:
         lam = self.world.lambda_
-        fn = lam._function(function)
+        fn = lam.function(function)
         current = fn.aliases.get(alias)
         if current is None:
             raise InvalidParameterValueException(

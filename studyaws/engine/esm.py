@@ -6,7 +6,8 @@ Rules of the model, each cited again above the code that enforces it:
   batching window it keeps receiving until the batch is full or the window has passed), invokes
   the function synchronously once per batch, then deletes what succeeded (LAM-08/09).
 - A failed invocation deletes nothing: the messages come back when their visibility timeout ends
-  — the clock of each message started at the poller's receive (LAM-10, LAM-14).
+  — the clock of each message started at the poller's receive (LAM-10, LAM-14), with the queue's
+  visibility timeout at that receive (a `set-queue-attributes` later changes later receives).
 - `ReportBatchItemFailures`: only the listed messages are kept; an empty or null list (or
   response) is full success; a null/empty/unknown id fails the whole batch; a list returned
   without the feature is ignored (LAM-11).
@@ -23,7 +24,7 @@ Rules of the model, each cited again above the code that enforces it:
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final, TypedDict
 
 from studyaws.engine import events as ev
 from studyaws.engine.clock import ACTOR
@@ -33,24 +34,66 @@ from studyaws.engine.errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
-from studyaws.engine.sqs import Received
+from studyaws.engine.lambda_ import Execution, Outcome, Payload
+from studyaws.engine.sqs import RECEIVE_MAX, WAIT_MAX_S, Received
 from studyaws.engine.targets import REGION, arn
 
 if TYPE_CHECKING:
-    from studyaws.engine.lambda_ import Execution
     from studyaws.engine.sqs import LongPoll
     from studyaws.engine.world import World
 
 BATCH_DEFAULT: Final = 10  # lambda_sqs_batch_size
 BATCH_MAX_STANDARD: Final = 10_000  # lambda_sqs_batch_size
 BATCH_MAX_FIFO: Final = 10  # lambda_sqs_batch_size_fifo
+WINDOW_DEFAULT_S: Final = 0  # lambda_sqs_batching_window: "default 0 for SQS"
 WINDOW_MAX_S: Final = 300  # lambda_sqs_batching_window
 POLLERS_START: Final = 5  # lambda_sqs_scaling
 POLLERS_PER_MINUTE: Final = 300  # lambda_sqs_scaling
 POLLERS_MAX: Final = 1000  # lambda_sqs_scaling
 SCALE_EVERY_MS: Final = 60_000
-LONG_POLL_S: Final = 20
-RECEIVE_MAX: Final = 10
+
+
+class BatchPayload(Payload):
+    """An SQS batch as the function receives it, with how the simulated handler treats it."""
+
+    __slots__ = ("fifo", "records", "report_failures")
+
+    def __init__(
+        self, text: str, records: tuple[Received, ...], report_failures: bool, fifo: bool
+    ) -> None:
+        super().__init__(text)
+        self.records = records
+        self.report_failures = report_failures
+        self.fifo = fifo
+
+    def body_rule(self, run_ms: int, needle: str) -> Outcome:
+        """A handler with `--fail body:TEXT` fails on each record whose body holds TEXT: it
+        raises (the whole batch fails) unless the mapping reports batch item failures, when it
+        returns them instead."""
+        bad = [i for i, r in enumerate(self.records) if needle in r.body]
+        if not bad:
+            return Outcome.ok(run_ms)
+        if not self.report_failures:
+            return Outcome.error(run_ms, f"a record contains {needle!r}")
+        # LAM-15: on a FIFO source a handler "should stop processing messages after the first
+        # failure and return all failed and unprocessed messages in batchItemFailures".
+        failed = self.records[bad[0] :] if self.fifo else [self.records[i] for i in bad]
+        return Outcome.ok(
+            run_ms, {"batchItemFailures": [{"itemIdentifier": r.message_id} for r in failed]}
+        )
+
+
+class MappingSnapshot(TypedDict):
+    """One mapping in `world.snapshot()["mappings"]`."""
+
+    queue: str
+    function: str
+    batch_size: int
+    window: int
+    report_batch_item_failures: bool
+    pollers: int
+    batches_in_progress: int
+    max_concurrency: int
 
 
 class Poller:
@@ -61,7 +104,7 @@ class Poller:
         self.index = index
         self.batch: list[Received] = []
         self.started_ms = 0
-        self.deadline_ms = 0  # the earliest visibility deadline of the batch
+        self.deadline_ms = 0  # the earliest end of visibility of the batch's messages
         self.throttles = 0
         self.poll: LongPoll | None = None
 
@@ -78,7 +121,6 @@ class Mapping:
         "pollers",
         "queue",
         "report_failures",
-        "vt_ms",
         "window_ms",
     )
 
@@ -92,7 +134,6 @@ class Mapping:
         report_failures: bool,
         max_concurrency: int,
         fifo: bool,
-        vt_ms: int,
     ) -> None:
         self.id = mid
         self.queue = queue
@@ -102,7 +143,6 @@ class Mapping:
         self.report_failures = report_failures
         self.max_concurrency = max_concurrency
         self.fifo = fifo
-        self.vt_ms = vt_ms
         self.pollers: list[Poller] = []
         self.busy = 0
         self.idle_since_ms: int | None = None
@@ -121,13 +161,18 @@ class EventSourceMappings:
         queue_name: str,
         function: str,
         *,
-        batch_size: int = BATCH_DEFAULT,
-        window_s: int = 0,
+        batch_size: int | None = None,
+        window_s: int | None = None,
         report_batch_item_failures: bool = False,
         max_concurrency: int | None = None,
     ) -> str:
+        """CreateEventSourceMapping for an SQS queue; a setting left out takes its default."""
         world = self.world
-        fn, version, _alias = world.lambda_.resolve_for_config(function)
+        fn, version, _alias = world.lambda_.resolve(function, route=False)
+        if batch_size is None:
+            batch_size = BATCH_DEFAULT
+        if window_s is None:
+            window_s = WINDOW_DEFAULT_S
         queue = world.sqs.queues.get(queue_name)
         if queue is None:
             raise InvalidParameterValueException(
@@ -188,7 +233,6 @@ class EventSourceMappings:
             report_batch_item_failures,
             max_concurrency or POLLERS_MAX,
             fifo,
-            vt_s * 1000,
         )
         self.mappings[mid] = mapping
         world.resources[("esm", mid)] = mapping
@@ -257,13 +301,14 @@ class EventSourceMappings:
         if not self._alive(poller):
             return
         mapping = poller.mapping
-        wait_s = LONG_POLL_S
+        # lambda_sqs_scaling: the pollers use long polling, for as long as SQS allows.
+        wait_s = WAIT_MAX_S
         if poller.batch:
             left_ms = poller.started_ms + mapping.window_ms - self.clock.now_ms
             if left_ms <= 0:
                 self._invoke(poller)
                 return
-            wait_s = min(LONG_POLL_S, -(-left_ms // 1000))
+            wait_s = min(WAIT_MAX_S, -(-left_ms // 1000))
         want = min(RECEIVE_MAX, mapping.batch_size - len(poller.batch))
         try:
             poller.poll = self.world.sqs.begin_receive(
@@ -282,9 +327,14 @@ class EventSourceMappings:
         mapping = poller.mapping
         now = self.clock.now_ms
         if got:
+            # Each message is hidden until its own end of visibility, set by the receive that
+            # returned it (with the queue's visibility timeout at that moment).
+            deadline = min(r.visible_at_ms for r in got)
             if not poller.batch:
                 poller.started_ms = now
-                poller.deadline_ms = now + mapping.vt_ms
+                poller.deadline_ms = deadline
+            else:
+                poller.deadline_ms = min(poller.deadline_ms, deadline)
             poller.batch.extend(got)
         if not poller.batch:
             self.clock.schedule(now, ACTOR, self._poll, poller)
@@ -304,19 +354,17 @@ class EventSourceMappings:
         except ResourceNotFoundException:
             self._release(poller, "function not found")
             return
-        batch = poller.batch
-        records = tuple((r.message_id, r.body) for r in batch)
+        batch = tuple(poller.batch)
         request_id = lam.next_request_id()
         execution = lam.start(
             fn,
             version,
-            self._payload(mapping, batch),
+            BatchPayload(
+                self._payload(mapping, batch), batch, mapping.report_failures, mapping.fifo
+            ),
             invocation_type="EventSourceMapping",
             request_id=request_id,
             on_end=lambda ex: self._done(poller, ex),
-            batch=records,
-            report_failures=mapping.report_failures,
-            fifo=mapping.fifo,
         )
         if execution is None:
             lam.throttled(fn, request_id)
@@ -339,7 +387,7 @@ class EventSourceMappings:
                 fn.name,
                 mapping=mapping.id,
                 request_id=request_id,
-                message_ids=tuple(mid for mid, _b in records),
+                message_ids=tuple(r.message_id for r in batch),
             )
 
     def _release(self, poller: Poller, reason: str) -> None:
@@ -403,6 +451,7 @@ class EventSourceMappings:
 
     @staticmethod
     def _failed_ids(mapping: Mapping, batch: list[Received], execution: Execution) -> set[str]:
+        """The ids of the batch's messages that stay in the queue for another try."""
         everything = {r.message_id for r in batch}
         out = execution.outcome
         if out.failed:
@@ -429,11 +478,12 @@ class EventSourceMappings:
             failed.add(ident)
         return failed
 
-    def _payload(self, mapping: Mapping, batch: list[Received]) -> str:
+    @staticmethod
+    def _payload(mapping: Mapping, batch: tuple[Received, ...]) -> str:
         source = arn("sqs", mapping.queue)
         records = []
         for r in batch:
-            attributes: dict[str, Any] = {"ApproximateReceiveCount": str(r.receive_count)}
+            attributes: dict[str, str] = {"ApproximateReceiveCount": str(r.receive_count)}
             if r.group is not None:
                 attributes["MessageGroupId"] = r.group
             records.append(
@@ -452,7 +502,7 @@ class EventSourceMappings:
             )
         return json.dumps({"Records": records}, separators=(",", ":"))
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, MappingSnapshot]:
         return {
             mid: {
                 "queue": m.queue,

@@ -1,7 +1,7 @@
 """Amazon SQS on the virtual clock: standard and FIFO queues, faithful to the AWS documentation.
 
-The model is a state machine per message, not a set of polling loops (semantics-cases.md,
-"Recommendations"): a live message is in exactly one state of its queue — `DELAYED`, `VISIBLE` or
+The model is a state machine per message, not a set of polling loops (the behaviour cases of
+docs/fidelity.md): a live message is in exactly one state of its queue — `DELAYED`, `VISIBLE` or
 `IN_FLIGHT` — and leaves the queue by delete, expiry, purge or a move (to a DLQ, or back by a move
 task). Its deadlines (end of delay, end of visibility timeout, end of retention) are clock timers,
 so every change is an event at its own time; moves to a DLQ are lazy (they happen inside a receive).
@@ -27,9 +27,9 @@ import heapq
 import itertools
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, NotRequired, TypedDict
 
 from studyaws.engine import events as ev
 from studyaws.engine.clock import DELIVERY, STATE, Timer
@@ -55,11 +55,14 @@ MAX_MESSAGE_BYTES: Final = 1_048_576  # sqs_max_message_size
 MAX_ATTRIBUTES: Final = 10  # sqs_message_attributes
 VISIBILITY_DEFAULT_S: Final = 30  # sqs_visibility_default
 VISIBILITY_MAX_S: Final = 43_200  # sqs_visibility_range
+DELAY_DEFAULT_S: Final = 0  # sqs_delay_range: "default (minimum) 0 s"
 DELAY_MAX_S: Final = 900  # sqs_delay_range
 RETENTION_DEFAULT_S: Final = 345_600  # sqs_retention_default
 RETENTION_MIN_S: Final = 60  # sqs_retention_min
 RETENTION_MAX_S: Final = 1_209_600  # sqs_retention_max
+WAIT_DEFAULT_S: Final = 0  # sqs_long_poll_wait: "queue default is 0 (short polling)"
 WAIT_MAX_S: Final = 20  # sqs_long_poll_wait
+RECEIVE_DEFAULT: Final = 1  # sqs_receive_max_messages: "1-10, default 1 per call"
 RECEIVE_MAX: Final = 10  # sqs_receive_max_messages
 MAX_RECEIVE_COUNT: Final = 1000  # sqs_max_receive_count
 DEDUP_INTERVAL_MS: Final = 300_000  # sqs_fifo_dedup_interval
@@ -84,22 +87,69 @@ _BODY_CHARS: Final = "#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10
 _INVALID_BODY_CHAR_RE: Final = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
+class RedrivePolicy(TypedDict):
+    deadLetterTargetArn: str
+    maxReceiveCount: int | None
+
+
+class QueueAttributes(TypedDict):
+    """GetQueueAttributes, with AWS's names; the counters only in GetQueueAttributes."""
+
+    VisibilityTimeout: int
+    DelaySeconds: int
+    MessageRetentionPeriod: int
+    ReceiveMessageWaitTimeSeconds: int
+    FifoQueue: NotRequired[bool]
+    ContentBasedDeduplication: NotRequired[bool]
+    DeduplicationScope: NotRequired[str]
+    RedrivePolicy: NotRequired[RedrivePolicy]
+    ApproximateNumberOfMessages: NotRequired[int]
+    ApproximateNumberOfMessagesNotVisible: NotRequired[int]
+    ApproximateNumberOfMessagesDelayed: NotRequired[int]
+
+
+class MessageSnapshot(TypedDict):
+    message_id: str
+    state: str  # one of STATE_NAMES
+    body: str
+    group: str | None
+    receive_count: int
+    available_at: int | float | None  # seconds; None while visible
+    dead_letter_source: str | None
+
+
+class QueueSnapshot(TypedDict):
+    """One queue in `world.snapshot()["queues"]`: message ids by state, in arrival order."""
+
+    fifo: bool
+    attributes: QueueAttributes
+    visible: list[str]
+    in_flight: list[str]
+    delayed: list[str]
+    dead_letter_queue: str | None
+    max_receive_count: int | None
+    dead_letter_sources: list[str]
+    waiting_polls: int
+    messages: list[MessageSnapshot]
+
+
 @dataclass(frozen=True, slots=True)
 class QueueConfig:
-    """The queue attributes the engine models (AWS names in `to_aws()`)."""
+    """The queue attributes the engine models (AWS names in `to_aws()`). The defaults are filled
+    in by `create_queue` from the constants above, read at call time: one place for each."""
 
-    fifo: bool = False
-    visibility_timeout_s: int = VISIBILITY_DEFAULT_S
-    delay_s: int = 0
-    retention_s: int = RETENTION_DEFAULT_S
-    wait_s: int = 0
+    fifo: bool
+    visibility_timeout_s: int
+    delay_s: int
+    retention_s: int
+    wait_s: int
     content_based_dedup: bool = False
     dedup_scope: str = "queue"  # or "messageGroup"
     dead_letter_queue: str | None = None
     max_receive_count: int | None = None
 
-    def to_aws(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+    def to_aws(self) -> QueueAttributes:
+        out: QueueAttributes = {
             "VisibilityTimeout": self.visibility_timeout_s,
             "DelaySeconds": self.delay_s,
             "MessageRetentionPeriod": self.retention_s,
@@ -184,6 +234,7 @@ class Received(NamedTuple):
     group: str | None
     attributes: tuple[tuple[str, str], ...]
     dead_letter_source: str | None
+    visible_at_ms: int  # when this receive's visibility timeout ends (unless changed)
 
 
 class SendResult(NamedTuple):
@@ -192,16 +243,21 @@ class SendResult(NamedTuple):
 
 
 class LongPoll:
-    """A ReceiveMessage waiting on an empty queue (long polling)."""
+    """A ReceiveMessage waiting on an empty queue (long polling). `vt_s` is the request's own
+    VisibilityTimeout, None when it gave none (the queue's applies when messages are returned)."""
 
-    __slots__ = ("done", "max_n", "on_done", "queue", "result", "timer", "vt_ms")
+    __slots__ = ("done", "max_n", "on_done", "queue", "result", "timer", "vt_s")
 
     def __init__(
-        self, queue: Queue, max_n: int, vt_ms: int, on_done: Callable[[list[Received]], None]
+        self,
+        queue: Queue,
+        max_n: int,
+        vt_s: int | None,
+        on_done: Callable[[list[Received]], None],
     ) -> None:
         self.queue = queue
         self.max_n = max_n
-        self.vt_ms = vt_ms
+        self.vt_s = vt_s
         self.on_done = on_done
         self.done = False
         self.result: list[Received] = []
@@ -270,22 +326,6 @@ def _check_range(name: str, value: int, low: int, high: int) -> None:
         raise invalid_value(name, value, f"Must be between {low} and {high}.")
 
 
-def _receipt_parts(receipt: str) -> tuple[str, int, int]:
-    """`m3#2` → ("m3", 3, 2); anything else is ReceiptHandleIsInvalid."""
-    mid, sep, n = receipt.partition("#")
-    number = mid[1:]
-    if not (
-        sep
-        and mid[:1] == "m"
-        and number.isdigit()
-        and n.isdigit()
-        and number.isascii()
-        and n.isascii()
-    ):
-        raise ReceiptHandleIsInvalid(f'The input receipt handle "{receipt}" is not valid.')
-    return mid, int(number), int(n)
-
-
 class Sqs:
     """The SQS API of one world; method names are the AWS actions in snake_case."""
 
@@ -303,22 +343,23 @@ class Sqs:
         name: str,
         *,
         fifo: bool = False,
-        visibility_timeout_s: int = VISIBILITY_DEFAULT_S,
-        delay_s: int = 0,
-        retention_s: int = RETENTION_DEFAULT_S,
-        wait_s: int = 0,
+        visibility_timeout_s: int | None = None,
+        delay_s: int | None = None,
+        retention_s: int | None = None,
+        wait_s: int | None = None,
         content_based_dedup: bool = False,
         dedup_scope: str = "queue",
         dead_letter_queue: str | None = None,
         max_receive_count: int | None = None,
     ) -> str:
-        """CreateQueue: idempotent for identical attributes, `QueueAlreadyExists` otherwise."""
+        """CreateQueue: idempotent for identical attributes, `QueueAlreadyExists` otherwise. An
+        attribute left out (None) takes the AWS default."""
         config = QueueConfig(
             fifo,
-            visibility_timeout_s,
-            delay_s,
-            retention_s,
-            wait_s,
+            VISIBILITY_DEFAULT_S if visibility_timeout_s is None else visibility_timeout_s,
+            DELAY_DEFAULT_S if delay_s is None else delay_s,
+            RETENTION_DEFAULT_S if retention_s is None else retention_s,
+            WAIT_DEFAULT_S if wait_s is None else wait_s,
             content_based_dedup,
             dedup_scope,
             dead_letter_queue,
@@ -451,7 +492,7 @@ class Sqs:
                 msg.deadline_ms = msg.sent_at_ms + delay_ms
                 msg.timer = self.clock.schedule(msg.deadline_ms, STATE, self._delay_ended, msg)
 
-    def get_queue_attributes(self, queue_name: str) -> dict[str, Any]:
+    def get_queue_attributes(self, queue_name: str) -> QueueAttributes:
         queue = self._queue(queue_name)
         out = queue.config.to_aws()
         out["ApproximateNumberOfMessages"] = queue.n_visible
@@ -758,14 +799,14 @@ class Sqs:
         self,
         queue_name: str,
         *,
-        max_number_of_messages: int = 1,
+        max_number_of_messages: int | None = None,
         wait_time_s: int | None = None,
         visibility_timeout_s: int | None = None,
         receive_request_attempt_id: str | None = None,
     ) -> list[Received]:
         """ReceiveMessage. With a wait (long polling) the virtual clock runs until a message is
         available or the wait is over, whichever comes first (DESIGN §4)."""
-        queue, max_n, wait_s, vt_ms = self._check_receive(
+        queue, max_n, wait_s = self._check_receive(
             queue_name, max_number_of_messages, wait_time_s, visibility_timeout_s
         )
         attempt = receive_request_attempt_id if queue.config.fifo else None
@@ -773,9 +814,9 @@ class Sqs:
             replay = self._replay_attempt(queue, attempt)
             if replay is not None:
                 return replay
-        got = self._collect(queue, max_n, vt_ms, short_poll=wait_s == 0)
+        got = self._collect(queue, max_n, visibility_timeout_s, short_poll=wait_s == 0)
         if not got and wait_s > 0:
-            poll = self._start_poll(queue, max_n, vt_ms, wait_s, lambda _got: None)
+            poll = self._start_poll(queue, max_n, visibility_timeout_s, wait_s, lambda _got: None)
             self.clock.run_while(lambda: not poll.done)
             got = poll.result
         if attempt is not None:
@@ -788,28 +829,31 @@ class Sqs:
         queue_name: str,
         on_done: Callable[[list[Received]], None],
         *,
-        max_number_of_messages: int = 1,
+        max_number_of_messages: int | None = None,
         wait_time_s: int | None = None,
         visibility_timeout_s: int | None = None,
     ) -> LongPoll | None:
         """ReceiveMessage for simulated clients (part 2): `on_done(messages)` is called now if
         messages are available (or on a short poll), else when the long poll ends."""
-        queue, max_n, wait_s, vt_ms = self._check_receive(
+        queue, max_n, wait_s = self._check_receive(
             queue_name, max_number_of_messages, wait_time_s, visibility_timeout_s
         )
-        got = self._collect(queue, max_n, vt_ms, short_poll=wait_s == 0)
+        got = self._collect(queue, max_n, visibility_timeout_s, short_poll=wait_s == 0)
         if got or wait_s == 0:
             on_done(got)
             return None
-        return self._start_poll(queue, max_n, vt_ms, wait_s, on_done)
+        return self._start_poll(queue, max_n, visibility_timeout_s, wait_s, on_done)
 
     def _check_receive(
-        self, queue_name: str, max_n: int, wait_s: int | None, vt_s: int | None
-    ) -> tuple[Queue, int, int, int]:
+        self, queue_name: str, max_n: int | None, wait_s: int | None, vt_s: int | None
+    ) -> tuple[Queue, int, int]:
+        """The queue, the batch size and the wait of a ReceiveMessage, or raise."""
         queue = self.queues.get(queue_name)
         if queue is None:
             raise QueueDoesNotExist(queue_name)
         # sqs_receive_max_messages: "1-10, default 1 per call"
+        if max_n is None:
+            max_n = RECEIVE_DEFAULT
         if not 1 <= max_n <= RECEIVE_MAX:
             raise invalid_value(
                 "MaxNumberOfMessages", max_n, "Must be between 1 and 10, if provided."
@@ -818,51 +862,46 @@ class Sqs:
         wait = queue.config.wait_s if wait_s is None else wait_s
         if not 0 <= wait <= WAIT_MAX_S:
             raise invalid_value("WaitTimeSeconds", wait, "Must be >= 0 and <= 20, if provided.")
-        # sqs_visibility_where_set: per receive, else the queue's VisibilityTimeout.
-        vt = queue.config.visibility_timeout_s if vt_s is None else vt_s
-        if not 0 <= vt <= VISIBILITY_MAX_S:
-            raise invalid_value("VisibilityTimeout", vt, "Must be between 0 and 43200.")
-        return queue, max_n, wait, vt * 1000
+        if vt_s is not None and not 0 <= vt_s <= VISIBILITY_MAX_S:
+            raise invalid_value("VisibilityTimeout", vt_s, "Must be between 0 and 43200.")
+        return queue, max_n, wait
 
-    def _collect(self, queue: Queue, max_n: int, vt_ms: int, *, short_poll: bool) -> list[Received]:
+    @staticmethod
+    def _visibility_ms(queue: Queue, vt_s: int | None) -> int:
+        # sqs_visibility_where_set: per receive, else the queue's VisibilityTimeout. The queue's
+        # value is read when the messages are returned, not when the request arrived: "If you do
+        # not specify a VisibilityTimeout in the request, the overall visibility timeout for the
+        # queue is used for the returned messages" (ReceiveMessageRequest,
+        # https://docs.aws.amazon.com/sdkfornet1/latest/apidocs/html/T_Amazon_SQS_Model_ReceiveMessageRequest.htm)
+        # — so a long poll that waits across a SetQueueAttributes hides its messages for the new
+        # value (docs/fidelity.md, "Visibility timeout of a long poll").
+        return (queue.config.visibility_timeout_s if vt_s is None else vt_s) * 1000
+
+    def _collect(
+        self, queue: Queue, max_n: int, vt_s: int | None, *, short_poll: bool
+    ) -> list[Received]:
+        vt_ms = self._visibility_ms(queue, vt_s)
         if queue.config.fifo:
             return self._collect_fifo(queue, max_n, vt_ms)
-        if self.world.chaos.enabled:
-            return self._collect_chaotic(queue, max_n, vt_ms, short_poll=short_poll)
-        out: list[Received] = []
-        ready = queue.ready
-        max_rc = queue.config.max_receive_count
-        while ready and len(out) < max_n:
-            _n, gen, msg = heapq.heappop(ready)
-            if msg.gen != gen:
-                continue
-            if max_rc is not None and msg.receive_count >= max_rc:
-                self._move_to_dlq(queue, msg)
-                continue
-            out.append(self._deliver(queue, msg, vt_ms))
-        return out
-
-    def _collect_chaotic(
-        self, queue: Queue, max_n: int, vt_ms: int, *, short_poll: bool
-    ) -> list[Received]:
         chaos = self.world.chaos
+        if not chaos.enabled:
+            out: list[Received] = []
+            for msg in self._visible_in_order(queue):
+                out.append(self._deliver(queue, msg, vt_ms))
+                if len(out) >= max_n:
+                    break
+            return out
         rng = self.world.random
-        ready = queue.ready
-        max_rc = queue.config.max_receive_count
         want = max_n * 2 if chaos.reorder else max_n
         picked: list[Message] = []
         missed: list[Message] = []
-        while ready and len(picked) < want:
-            _n, gen, msg = heapq.heappop(ready)
-            if msg.gen != gen:
-                continue
-            if max_rc is not None and msg.receive_count >= max_rc:
-                self._move_to_dlq(queue, msg)
-                continue
+        for msg in self._visible_in_order(queue):
             if short_poll and rng.random() >= chaos.short_poll_sample:
                 missed.append(msg)
                 continue
             picked.append(msg)
+            if len(picked) >= want:
+                break
         if chaos.reorder and len(picked) > 1:
             rng.shuffle(picked)
             self.world.emit(
@@ -872,7 +911,7 @@ class Sqs:
                 message_ids=tuple(m.id for m in picked),
             )
         for msg in picked[max_n:] + missed:
-            heapq.heappush(ready, (msg.number, msg.gen, msg))
+            heapq.heappush(queue.ready, (msg.number, msg.gen, msg))
         if missed:
             self.world.emit(
                 ev.ShortPollSampled,
@@ -881,6 +920,19 @@ class Sqs:
                 missed=tuple(m.id for m in missed),
             )
         return [self._deliver(queue, msg, vt_ms) for msg in picked[:max_n]]
+
+    def _visible_in_order(self, queue: Queue) -> Iterator[Message]:
+        """A standard queue's visible messages in send order, each taken off the ready heap;
+        one past its maxReceiveCount goes to the DLQ on the way instead."""
+        ready = queue.ready
+        max_rc = queue.config.max_receive_count
+        while ready:
+            _n, gen, msg = heapq.heappop(ready)
+            if msg.gen != gen:
+                continue
+            if max_rc is not None and msg.receive_count >= max_rc and self._move_to_dlq(queue, msg):
+                continue
+            yield msg
 
     def _collect_fifo(self, queue: Queue, max_n: int, vt_ms: int) -> list[Received]:
         # "Inflight messages block delivery of available messages within the same message group"
@@ -905,10 +957,13 @@ class Sqs:
             for msg in msgs:
                 if len(out) >= max_n:
                     return out
-                if max_rc is not None and msg.receive_count >= max_rc:
-                    # sqs_dlq_fifo_order: "Using a DLQ with a FIFO queue can break exact ordering"
-                    # — the group goes on with the next message in this same call (FIFO-09).
-                    self._move_to_dlq(queue, msg)
+                # sqs_dlq_fifo_order: "Using a DLQ with a FIFO queue can break exact ordering" —
+                # the group goes on with the next message in this same call (FIFO-09).
+                if (
+                    max_rc is not None
+                    and msg.receive_count >= max_rc
+                    and self._move_to_dlq(queue, msg)
+                ):
                     continue
                 out.append(self._deliver(queue, msg, vt_ms))
         return out
@@ -935,7 +990,7 @@ class Sqs:
                 message_id=msg.id,
                 receipt=receipt,
                 receive_count=msg.receive_count,
-                visible_at_ms=now + vt_ms,
+                visible_at_ms=deadline,
             )
         return Received(
             msg.id,
@@ -945,18 +1000,23 @@ class Sqs:
             msg.group,
             msg.attributes,
             msg.dead_letter_source,
+            deadline,
         )
 
-    def _move_to_dlq(self, queue: Queue, msg: Message) -> None:
+    def _move_to_dlq(self, queue: Queue, msg: Message) -> bool:
+        """Move a message past its maxReceiveCount to the queue's DLQ; False (and the message
+        stays, to be delivered as usual) when the DLQ no longer exists."""
         # SQS-10: the source queue "moves messages after the value of maxReceiveCount is
         # exceeded" — lazily, during the receive after the last delivery (verified on AWS by
         # LocalStack issue #8234); that receive does not return it.
         dlq_name = queue.config.dead_letter_queue
         dlq = self.queues.get(dlq_name) if dlq_name is not None else None
         if dlq is None:
-            return
-        self._remove(queue, msg)
-        self._compact_expiries(queue)
+            # A DLQ deleted after the redrive policy named it: AWS documents no outcome (the
+            # DeleteQueue and dead-letter pages say nothing of it). The message is not lost: it
+            # stays in its queue and is received again (docs/fidelity.md, "A DLQ that was
+            # deleted").
+            return False
         self.world.emit(
             ev.MessageMovedToDlq,
             "sqs_max_receive_count",
@@ -969,14 +1029,33 @@ class Sqs:
         # queues"; DeadLetterQueueSourceArn names the source.
         # sqs_dlq_retention_standard: the original enqueue timestamp is kept on standard queues;
         # sqs_dlq_retention_fifo: "the enqueue timestamp resets" on FIFO queues.
+        self._rehome(msg, dlq, dead_letter_source=queue.name, restart_retention=dlq.config.fifo)
+        return True
+
+    def _rehome(
+        self,
+        msg: Message,
+        target: Queue,
+        *,
+        dead_letter_source: str | None,
+        restart_retention: bool,
+        reset_receive_count: bool = False,
+    ) -> None:
+        """Move a live message to another queue (to a DLQ, or back by a move task): same id and
+        body, visible at once there; the receipt handles the old queue issued no longer work."""
+        source = msg.queue
+        self._remove(source, msg)
+        self._compact_expiries(source)
         now = self.clock.now_ms
-        if dlq.config.fifo:
+        if reset_receive_count:
+            msg.receive_count = 0
+        if restart_retention:
             msg.enqueued_at_ms = now
         msg.sent_at_ms = now
-        msg.dead_letter_source = queue.name
+        msg.dead_letter_source = dead_letter_source
         msg.first_handle = msg.receives + 1
         msg.gen += 1
-        self._admit(dlq, msg, 0)
+        self._admit(target, msg, 0)
 
     # -- long polling -------------------------------------------------------------------------
 
@@ -984,13 +1063,13 @@ class Sqs:
         self,
         queue: Queue,
         max_n: int,
-        vt_ms: int,
+        vt_s: int | None,
         wait_s: int,
         on_done: Callable[[list[Received]], None],
     ) -> LongPoll:
         # SQS-24/25: "If a message is available, the call returns sooner than WaitTimeSeconds" —
         # woken by sends and by timers (delay end, visibility expiry), at most 20 s.
-        poll = LongPoll(queue, max_n, vt_ms, on_done)
+        poll = LongPoll(queue, max_n, vt_s, on_done)
         poll.timer = self.clock.schedule(
             self.clock.now_ms + wait_s * 1000, DELIVERY, self._poll_timed_out, poll
         )
@@ -1007,7 +1086,7 @@ class Sqs:
         queue.wake_pending = False
         while queue.waiters:
             poll = queue.waiters[0]
-            got = self._collect(queue, poll.max_n, poll.vt_ms, short_poll=False)
+            got = self._collect(queue, poll.max_n, poll.vt_s, short_poll=False)
             if not got:
                 return
             queue.waiters.popleft()
@@ -1018,7 +1097,7 @@ class Sqs:
             return
         poll.queue.waiters.remove(poll)
         poll.timer = None
-        self._finish_poll(poll, self._collect(poll.queue, poll.max_n, poll.vt_ms, short_poll=False))
+        self._finish_poll(poll, self._collect(poll.queue, poll.max_n, poll.vt_s, short_poll=False))
 
     def _finish_poll(self, poll: LongPoll, got: list[Received]) -> None:
         poll.done = True
@@ -1056,25 +1135,36 @@ class Sqs:
                 m.group,
                 m.attributes,
                 m.dead_letter_source,
+                m.deadline_ms,
             )
             for m, n in pairs
         ]
 
     def _remember_attempt(self, queue: Queue, attempt: str, got: list[Received]) -> None:
-        pairs = [(queue.messages[r.message_id], int(r.receipt.split("#")[1])) for r in got]
+        # Each message was just delivered: its delivery count is the `n` of its handle.
+        pairs = [(m, m.receives) for m in (queue.messages[r.message_id] for r in got)]
         queue.attempts[attempt] = (self.clock.now_ms, pairs)
 
     # -- delete and visibility ------------------------------------------------------------------
 
     def _handle_target(self, queue: Queue, receipt: str) -> tuple[Message | None, int]:
-        """The live message a handle names in `queue` (None if it is gone), or raise."""
-        mid, number, n = _receipt_parts(receipt)
-        if n < 1 or number < 1 or number > self.world.message_count:
-            raise ReceiptHandleIsInvalid(f'The input receipt handle "{receipt}" is not valid.')
+        """Read a receipt handle `m<number>#<n>` (DESIGN §4): the live message it names in `queue`
+        (None if that message is gone) and its `n`, or raise ReceiptHandleIsInvalid."""
+        mid, sep, n_text = receipt.partition("#")
+        n = int(n_text) if sep and n_text.isdigit() and n_text.isascii() else 0
         msg = queue.messages.get(mid)
         if msg is None:
-            return None, n
-        if n < msg.first_handle or n > msg.receives:
+            number = mid[1:]
+            if not (
+                mid[:1] == "m"
+                and number.isdigit()
+                and number.isascii()
+                and 1 <= int(number) <= self.world.message_count
+            ):
+                n = 0
+        elif n < msg.first_handle or n > msg.receives:
+            n = 0  # a handle of another queue, or one not issued yet
+        if n < 1:
             raise ReceiptHandleIsInvalid(f'The input receipt handle "{receipt}" is not valid.')
         return msg, n
 
@@ -1091,17 +1181,10 @@ class Sqs:
         queue = self.queues.get(queue_name)
         if queue is None:
             raise QueueDoesNotExist(queue_name)
-        mid, _sep, n_text = receipt.partition("#")
-        msg = queue.messages.get(mid)
-        if msg is not None and n_text.isdigit() and n_text.isascii():
-            n = int(n_text)  # fast path: a live message of this queue
-            if n < msg.first_handle or n > msg.receives:
-                raise ReceiptHandleIsInvalid(f'The input receipt handle "{receipt}" is not valid.')
-        else:
-            msg, n = self._handle_target(queue, receipt)
-            if msg is None:
-                # Deleting a message that is already gone succeeds and changes nothing.
-                return
+        msg, n = self._handle_target(queue, receipt)
+        if msg is None:
+            # Deleting a message that is already gone succeeds and changes nothing.
+            return
         if queue.config.fifo:
             self._check_fifo_handle(queue, msg, n, receipt)
         chaos = self.world.chaos
@@ -1246,17 +1329,6 @@ class Sqs:
             target = self.queues.get(task.destination or msg.dead_letter_source or "")
             if target is None:
                 continue
-            self._remove(queue, msg)
-            self._compact_expiries(queue)
-            # SQS-16: whether the receive count is reset is unverified (floci#900 says AWS
-            # resets it); we reset it and the retention clock, and keep the id (DESIGN §4).
-            now = self.clock.now_ms
-            msg.receive_count = 0
-            msg.enqueued_at_ms = now
-            msg.sent_at_ms = now
-            msg.dead_letter_source = None
-            msg.first_handle = msg.receives + 1
-            msg.gen += 1
             task.moved += 1
             self.world.emit(
                 ev.MessageRedriven,
@@ -1265,7 +1337,15 @@ class Sqs:
                 message_id=msg.id,
                 destination=target.name,
             )
-            self._admit(target, msg, 0)
+            # SQS-16: whether the receive count is reset is unverified (floci#900 says AWS
+            # resets it); we reset it and the retention clock, and keep the id (DESIGN §4).
+            self._rehome(
+                msg,
+                target,
+                dead_letter_source=None,
+                restart_retention=True,
+                reset_receive_count=True,
+            )
         remaining = any(m.state == VISIBLE for m in queue.messages.values())
         if task.rate is not None and remaining:
             self.clock.schedule(self.clock.now_ms + 1000, STATE, self._move_step, queue)
@@ -1277,14 +1357,14 @@ class Sqs:
 
     # -- the picture ------------------------------------------------------------------------
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, QueueSnapshot]:
         """Per queue: ids by state (arrival order), the DLQ link and every message's details."""
-        out: dict[str, Any] = {}
+        out: dict[str, QueueSnapshot] = {}
         for name, queue in self.queues.items():
-            by_state: dict[str, list[str]] = {"visible": [], "in_flight": [], "delayed": []}
-            details = []
+            by_state: tuple[list[str], list[str], list[str]] = ([], [], [])  # by state number
+            details: list[MessageSnapshot] = []
             for msg in queue.messages.values():
-                by_state[STATE_NAMES[msg.state]].append(msg.id)
+                by_state[msg.state].append(msg.id)
                 details.append(
                     {
                         "message_id": msg.id,
@@ -1301,7 +1381,9 @@ class Sqs:
             out[name] = {
                 "fifo": queue.config.fifo,
                 "attributes": queue.config.to_aws(),
-                **by_state,
+                "visible": by_state[VISIBLE],
+                "in_flight": by_state[IN_FLIGHT],
+                "delayed": by_state[DELAYED],
                 "dead_letter_queue": queue.config.dead_letter_queue,
                 "max_receive_count": queue.config.max_receive_count,
                 "dead_letter_sources": self.dead_letter_sources(name),

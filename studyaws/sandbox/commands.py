@@ -22,21 +22,10 @@ Handler = Callable[[World, dict[str, Any]], Result]
 _OK: Result = {"ok": True}
 
 
-def _create_queue(world: World, a: dict[str, Any]) -> Result:
-    scope = a.get("dedup_scope", "queue")
-    world.sqs.create_queue(
-        a["name"],
-        fifo=a.get("fifo", False),
-        visibility_timeout_s=a.get("visibility_timeout", 30),
-        delay_s=a.get("delay", 0),
-        retention_s=a.get("retention", 345_600),
-        wait_s=a.get("wait", 0),
-        content_based_dedup=a.get("content_based_dedup", False),
-        dedup_scope="messageGroup" if scope in ("message-group", "messageGroup") else scope,
-        dead_letter_queue=a.get("dlq"),
-        max_receive_count=a.get("max_receives"),
-    )
-    return dict(_OK)
+def _given(a: dict[str, Any], keywords: dict[str, str]) -> dict[str, Any]:
+    """The engine's keyword arguments for the flags the user gave (flag → keyword): a flag left
+    out is not passed, so the engine applies its own default — never a copy of it here."""
+    return {keywords[k]: v for k, v in a.items() if k in keywords}
 
 
 _ATTR_FLAGS = {
@@ -50,8 +39,17 @@ _ATTR_FLAGS = {
 }
 
 
+def _create_queue(world: World, a: dict[str, Any]) -> Result:
+    kwargs = _given(a, {**_ATTR_FLAGS, "fifo": "fifo"})
+    scope = a.get("dedup_scope")
+    if scope is not None:
+        kwargs["dedup_scope"] = "messageGroup" if scope == "message-group" else scope
+    world.sqs.create_queue(a["name"], **kwargs)
+    return dict(_OK)
+
+
 def _set_queue_attributes(world: World, a: dict[str, Any]) -> Result:
-    changes = {_ATTR_FLAGS[k]: v for k, v in a.items() if k in _ATTR_FLAGS}
+    changes = _given(a, _ATTR_FLAGS)
     if a.get("no_dlq"):
         changes["dead_letter_queue"] = None
         changes["max_receive_count"] = None
@@ -97,10 +95,15 @@ def message_json(r: Received) -> dict[str, Any]:
 def _receive(world: World, a: dict[str, Any]) -> Result:
     got = world.sqs.receive_message(
         a["queue"],
-        max_number_of_messages=a.get("max", 1),
-        wait_time_s=a.get("wait"),
-        visibility_timeout_s=a.get("visibility_timeout"),
-        receive_request_attempt_id=a.get("attempt_id"),
+        **_given(
+            a,
+            {
+                "max": "max_number_of_messages",
+                "wait": "wait_time_s",
+                "visibility_timeout": "visibility_timeout_s",
+                "attempt_id": "receive_request_attempt_id",
+            },
+        ),
     )
     if a.get("extended_client"):
         got = [world.s3.resolve_extended(a["queue"], r) for r in got]
@@ -175,23 +178,20 @@ def _delete_queue(world: World, a: dict[str, Any]) -> Result:
 
 def _create_topic(world: World, a: dict[str, Any]) -> Result:
     name = world.sns.create_topic(
-        a["name"],
-        fifo=a.get("fifo", False),
-        content_based_dedup=a.get("content_based_dedup", False),
+        a["name"], **_given(a, {"fifo": "fifo", "content_based_dedup": "content_based_dedup"})
     )
     return {"ok": True, "topic": name}
 
 
 def _subscribe(world: World, a: dict[str, Any]) -> Result:
-    scope = a.get("filter_scope", "attributes")
-    sub = world.sns.subscribe(
-        a["topic"],
-        a["target"],
-        raw=a.get("raw", False),
-        filter_policy=a.get("filter"),
-        filter_scope={"attributes": "MessageAttributes", "body": "MessageBody"}.get(scope, scope),
-        dlq=a.get("dlq"),
-    )
+    kwargs = _given(a, {"raw": "raw", "filter": "filter_policy", "dlq": "dlq"})
+    scope = a.get("filter_scope")
+    if scope is not None:
+        # The sandbox's words for AWS's FilterPolicyScope values.
+        kwargs["filter_scope"] = {"attributes": "MessageAttributes", "body": "MessageBody"}.get(
+            scope, scope
+        )
+    sub = world.sns.subscribe(a["topic"], a["target"], **kwargs)
     return {"ok": True, "subscription": sub}
 
 
@@ -228,9 +228,7 @@ _FUNCTION_OPTIONS = {
 
 
 def _function_kwargs(a: dict[str, Any]) -> dict[str, Any]:
-    out = {_FUNCTION_CONFIG[k]: v for k, v in a.items() if k in _FUNCTION_CONFIG}
-    out.update({_FUNCTION_OPTIONS[k]: v for k, v in a.items() if k in _FUNCTION_OPTIONS})
-    return out
+    return _given(a, {**_FUNCTION_CONFIG, **_FUNCTION_OPTIONS})
 
 
 def _create_function(world: World, a: dict[str, Any]) -> Result:
@@ -274,10 +272,15 @@ def _map(world: World, a: dict[str, Any]) -> Result:
     mapping = world.esm.create_event_source_mapping(
         a["queue"],
         a["function"],
-        batch_size=a.get("batch_size", 10),
-        window_s=a.get("window", 0),
-        report_batch_item_failures=a.get("report_batch_item_failures", False),
-        max_concurrency=a.get("max_concurrency"),
+        **_given(
+            a,
+            {
+                "batch_size": "batch_size",
+                "window": "window_s",
+                "report_batch_item_failures": "report_batch_item_failures",
+                "max_concurrency": "max_concurrency",
+            },
+        ),
     )
     return {"ok": True, "mapping": mapping}
 
@@ -306,10 +309,15 @@ def _alb_request(world: World, a: dict[str, Any]) -> Result:
     response = world.alb.request(
         a["target"],
         a["request"],
-        headers=a.get("header"),
-        body=a.get("body", ""),
-        body_size=a.get("body_size"),
-        multi_value=a.get("multi_value", False),
+        **_given(
+            a,
+            {
+                "header": "headers",
+                "body": "body",
+                "body_size": "body_size",
+                "multi_value": "multi_value",
+            },
+        ),
     )
     return {
         "ok": True,
@@ -329,15 +337,13 @@ def _notify(world: World, a: dict[str, Any]) -> Result:
     world.s3.put_bucket_notification(
         a["bucket"],
         a["target"],
-        events=a.get("events", "all"),
-        prefix=a.get("prefix", ""),
-        suffix=a.get("suffix", ""),
+        **_given(a, {"events": "events", "prefix": "prefix", "suffix": "suffix"}),
     )
     return dict(_OK)
 
 
 def _put_object(world: World, a: dict[str, Any]) -> Result:
-    key = world.s3.put_object(a["bucket"], a["key"], size=a.get("size", 0))
+    key = world.s3.put_object(a["bucket"], a["key"], **_given(a, {"size": "size"}))
     return {"ok": True, "key": key}
 
 
@@ -357,15 +363,9 @@ def _delete_schedule(world: World, a: dict[str, Any]) -> Result:
 
 
 def _start_consumers(world: World, a: dict[str, Any]) -> Result:
-    kwargs: dict[str, Any] = {}
+    kwargs = _given(a, {"fail": "fail", "max": "max_messages", "wait": "wait_s"})
     if "process" in a:
         kwargs["process_s"] = a["process"] / 1000
-    if "fail" in a:
-        kwargs["fail"] = a["fail"]
-    if "max" in a:
-        kwargs["max_messages"] = a["max"]
-    if "wait" in a:
-        kwargs["wait_s"] = a["wait"]
     ids = world.consumers.start_consumers(a["queue"], a["count"], **kwargs)
     world.settle()
     return {"ok": True, "consumers": ids}
@@ -383,7 +383,7 @@ def _autoscale(world: World, a: dict[str, Any]) -> Result:
         min_size=a["min"],
         max_size=a["max"],
         backlog_per_instance=a["backlog_per_instance"],
-        cooldown_s=a.get("cooldown", 300),
+        **_given(a, {"cooldown": "cooldown_s"}),
     )
     world.settle()
     return dict(_OK)

@@ -1,4 +1,4 @@
-"""The Lambda SQS event source mapping (semantics-cases.md J, LAM-08..15)."""
+"""The Lambda SQS event source mapping (docs/fidelity.md, LAM-08..15)."""
 
 from __future__ import annotations
 
@@ -157,3 +157,25 @@ def test_pollers_scale_up_by_300_a_minute_with_a_backlog(sim) -> None:
         sim.send("big", str(i))
     sim.at(121)
     assert [e.pollers for e in sim.events("PollersScaled")] == [5, 305, 605]
+
+
+def test_retry_deadline_follows_the_visibility_the_queue_gave_each_message(sim) -> None:
+    """A throttled batch is retried only while its messages are still hidden: "Lambda continues
+    to retry the message until the message's timestamp exceeds your queue's visibility timeout"
+    (LAM-13). After SetQueueAttributes lowers the visibility timeout from 30 s to 10 s, a message
+    received at 0 is visible again at 10, so the throttled poller holding it lets it go at 7 s
+    (its next retry would be at 15 s) instead of still holding it at 10 s, when another poller
+    receives it: one message, one holder at a time."""
+    sim.queue("src", visibility_timeout_s=30)
+    sim.world.lambda_.create_function("f", reserved_concurrency=1, duration_ms=8_000, timeout_s=10)
+    sim.world.esm.create_event_source_mapping("src", "f", batch_size=1)
+    sim.sqs.set_queue_attributes("src", visibility_timeout_s=10)
+    sim.send("src", "a")
+    sim.send("src", "b")
+    sim.at(60)
+    [let_go] = [e for e in sim.events("BatchLeftForRetry") if e.reason == "throttled"]
+    assert (let_go.at_ms, let_go.message_ids) == (7_000, ("m2",))
+    received = [e for e in sim.events("MessageReceived") if e.message_id == "m2"]
+    assert [(e.at_ms, e.visible_at_ms) for e in received] == [(0, 10_000), (10_000, 20_000)]
+    assert [e.message_ids for e in sim.events("BatchInvoked")] == [("m1",), ("m2",)]
+    assert sim.counts("src") == (0, 0, 0)

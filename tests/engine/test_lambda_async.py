@@ -1,4 +1,4 @@
-"""Lambda asynchronous invocation (semantics-cases.md I, LAM-01..05)."""
+"""Lambda asynchronous invocation (docs/fidelity.md, LAM-01..05)."""
 
 from __future__ import annotations
 

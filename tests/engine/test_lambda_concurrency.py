@@ -1,4 +1,4 @@
-"""Lambda concurrency and throttling (semantics-cases.md K), memory, cost, VPC, versions."""
+"""Lambda concurrency and throttling (docs/fidelity.md, LAM-16..18), memory, cost, VPC, versions."""
 
 from __future__ import annotations
 

@@ -11,7 +11,10 @@ import pytest
 
 from studyaws.content.loader import load_course
 from studyaws.content.units import to_base
-from studyaws.engine import alb, esm, lambda_, s3, sns, sqs
+from studyaws.engine import alb, esm, s3, sns, sqs
+from studyaws.engine.lambda_ import config as lambda_config
+from studyaws.engine.lambda_ import delivery as lambda_delivery
+from studyaws.engine.lambda_ import executions as lambda_executions
 
 FACTS = load_course().facts
 
@@ -35,22 +38,22 @@ LIMITS = [
     (sns.MAX_MESSAGE_BYTES, "bytes", "sns_message_size", "value"),
     (sns.FILTER_MAX_KEYS, "keys", "sns_filter_limits", "value"),
     (sns.DEDUP_INTERVAL_MS, "ms", "sns_fifo_topics_dedup_interval", "value"),
-    (lambda_.ACCOUNT_CONCURRENCY, "executions", "lambda_account_concurrency", "value"),
-    (lambda_.UNRESERVED_MIN, "executions", "lambda_reserved_concurrency", "value"),
-    (lambda_.MEMORY_MIN_MB, "MB", "lambda_memory_range", "min"),
-    (lambda_.MEMORY_MAX_MB, "MB", "lambda_memory_range", "value"),
-    (lambda_.ONE_VCPU_MB, "MB", "lambda_cpu_proportional", "value"),
-    (lambda_.TIMEOUT_DEFAULT_S, "s", "lambda_timeout_default", "value"),
-    (lambda_.TIMEOUT_MAX_S, "s", "lambda_timeout_max", "value"),
-    (lambda_.ENV_MAX_BYTES, "bytes", "lambda_env_vars", "value"),
-    (lambda_.RETRIES_DEFAULT, "attempts", "lambda_async_retries", "value"),
-    (lambda_.EVENT_AGE_MIN_S, "s", "lambda_async_event_age", "min"),
-    (lambda_.EVENT_AGE_MAX_S, "s", "lambda_async_event_age", "value"),
-    (lambda_.PAYLOAD_SYNC_BYTES, "bytes", "lambda_payload_sync", "value"),
-    (lambda_.PAYLOAD_ASYNC_BYTES, "bytes", "lambda_payload_async", "value"),
-    (lambda_.FREE_REQUESTS, "requests", "lambda_free_tier_requests", "value"),
-    (lambda_.FREE_GB_S, "GB-s", "lambda_free_tier_gbs", "value"),
-    (lambda_.PRICE_PER_REQUEST * 1_000_000, "USD", "lambda_pricing", "value"),
+    (lambda_config.ACCOUNT_CONCURRENCY, "executions", "lambda_account_concurrency", "value"),
+    (lambda_config.UNRESERVED_MIN, "executions", "lambda_reserved_concurrency", "value"),
+    (lambda_config.MEMORY_MIN_MB, "MB", "lambda_memory_range", "min"),
+    (lambda_config.MEMORY_MAX_MB, "MB", "lambda_memory_range", "value"),
+    (lambda_config.ONE_VCPU_MB, "MB", "lambda_cpu_proportional", "value"),
+    (lambda_config.TIMEOUT_DEFAULT_S, "s", "lambda_timeout_default", "value"),
+    (lambda_config.TIMEOUT_MAX_S, "s", "lambda_timeout_max", "value"),
+    (lambda_config.ENV_MAX_BYTES, "bytes", "lambda_env_vars", "value"),
+    (lambda_config.RETRIES_DEFAULT, "attempts", "lambda_async_retries", "value"),
+    (lambda_config.EVENT_AGE_MIN_S, "s", "lambda_async_event_age", "min"),
+    (lambda_config.EVENT_AGE_MAX_S, "s", "lambda_async_event_age", "value"),
+    (lambda_executions.PAYLOAD_SYNC_BYTES, "bytes", "lambda_payload_sync", "value"),
+    (lambda_delivery.PAYLOAD_ASYNC_BYTES, "bytes", "lambda_payload_async", "value"),
+    (lambda_executions.FREE_REQUESTS, "requests", "lambda_free_tier_requests", "value"),
+    (lambda_executions.FREE_GB_S, "GB-s", "lambda_free_tier_gbs", "value"),
+    (lambda_executions.PRICE_PER_REQUEST * 1_000_000, "USD", "lambda_pricing", "value"),
     (esm.BATCH_MAX_STANDARD, "messages", "lambda_sqs_batch_size", "value"),
     (esm.BATCH_MAX_FIFO, "messages", "lambda_sqs_batch_size_fifo", "value"),
     (esm.WINDOW_MAX_S, "s", "lambda_sqs_batching_window", "value"),

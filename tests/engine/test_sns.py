@@ -1,4 +1,5 @@
-"""SNS fan-out (semantics-cases.md H): copies, filters, raw delivery, FIFO topics, DLQ, Lambda."""
+"""SNS fan-out (docs/fidelity.md, SNS-01..08): copies, filters, raw delivery, FIFO topics, DLQ,
+Lambda."""
 
 from __future__ import annotations
 

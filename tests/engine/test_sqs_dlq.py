@@ -175,3 +175,37 @@ def test_sqs_16_only_dlqs_can_be_sources_and_custom_destination(sim) -> None:
     sim.queue("other")
     sim.sqs.start_message_move_task("dlq", destination="other")
     assert sim.counts("other") == (3, 0, 0)
+
+
+def test_a_deleted_dlq_keeps_the_message_in_its_queue(sim) -> None:
+    """A redrive policy whose DLQ was deleted loses nothing. AWS documents no outcome for this
+    (the DeleteQueue and dead-letter queue pages are silent; docs/fidelity.md, "A DLQ that was
+    deleted"), so the engine keeps the message in its source queue: past maxReceiveCount it is
+    received again, its receive count going on, instead of vanishing."""
+    sim.queue("dlq")
+    sim.queue("q", visibility_timeout_s=10, dead_letter_queue="dlq", max_receive_count=1)
+    sim.send("q", "poison")
+    assert [r.receive_count for r in sim.recv("q")] == [1]
+    sim.sqs.delete_queue("dlq")
+    sim.at(11)
+    assert [(r.body, r.receive_count) for r in sim.recv("q")] == [("poison", 2)]
+    assert sim.counts("q") == (0, 1, 0)
+    assert not sim.events("MessageMovedToDlq")
+
+
+def test_a_deleted_dlq_keeps_the_message_in_its_fifo_queue(sim) -> None:
+    """The same on a FIFO queue: the message stays at the head of its group."""
+    sim.queue("dlq.fifo", fifo=True)
+    sim.queue(
+        "q.fifo",
+        fifo=True,
+        content_based_dedup=True,
+        visibility_timeout_s=10,
+        dead_letter_queue="dlq.fifo",
+        max_receive_count=1,
+    )
+    sim.send("q.fifo", "poison", group="g")
+    sim.recv("q.fifo")
+    sim.sqs.delete_queue("dlq.fifo")
+    sim.at(11)
+    assert [(r.body, r.receive_count) for r in sim.recv("q.fifo")] == [("poison", 2)]

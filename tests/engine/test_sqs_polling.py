@@ -72,3 +72,25 @@ def test_begin_receive_calls_back_when_the_poll_ends(sim) -> None:
     sim.sqs.begin_receive("q", lambda rs: got.append([r.body for r in rs]), wait_time_s=5)
     sim.at(8)
     assert got == [["m"], []]
+
+
+def test_a_long_poll_hides_its_messages_for_the_queues_timeout_when_it_returns(sim) -> None:
+    """ "If you do not specify a VisibilityTimeout in the request, the overall visibility timeout
+    for the queue is used for the returned messages" (ReceiveMessageRequest): a long poll waiting
+    across a SetQueueAttributes hides the message it returns for the new value, while a request
+    that named its own VisibilityTimeout keeps it."""
+    sim.queue("q", visibility_timeout_s=30)
+    sim.queue("own", visibility_timeout_s=30)
+    got: list = []
+    sim.sqs.begin_receive("q", got.extend, wait_time_s=20)
+    sim.sqs.begin_receive("own", got.extend, wait_time_s=20, visibility_timeout_s=40)
+    sim.at(1)
+    sim.sqs.set_queue_attributes("q", visibility_timeout_s=5)
+    sim.sqs.set_queue_attributes("own", visibility_timeout_s=5)
+    sim.at(2)
+    sim.send("q", "a")
+    sim.send("own", "b")
+    sim.at(3)
+    assert [(r.body, r.visible_at_ms) for r in got] == [("a", 7_000), ("b", 42_000)]
+    sim.at(7)
+    assert sim.counts("q") == (1, 0, 0)

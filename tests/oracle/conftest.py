@@ -2,7 +2,7 @@
 
 moto's clock is controlled by replacing `moto.core.utils.utcnow`: every SQS timestamp in moto goes
 through `unix_time()`/`unix_time_millis()`, which look that function up at call time
-(semantics-cases.md, "Controlling time when running cases against moto"). moto tests visibility
+(the technique the behaviour cases of docs/fidelity.md were probed with). moto tests visibility
 with a strict `now > deadline`, the engine with `now >= deadline`: scenarios stay at least 1 ms away
 from boundaries.
 

@@ -1,7 +1,8 @@
 """Differential tests: the same operations on the engine and on moto give the same observations.
 
-Only for the cases semantics-cases.md marks as reproduced by moto (✅). Receipt handles differ in
-form (moto's are opaque), so scenarios observe bodies, receive counts, counters and error codes.
+Only for the behaviour cases (docs/fidelity.md) that were found reproduced by moto (✅). Receipt
+handles differ in form (moto's are opaque), so scenarios observe bodies, receive counts, counters
+and error codes.
 """
 
 from __future__ import annotations

@@ -1,16 +1,17 @@
 """Differential tests for SNS fan-out to SQS: the engine and moto see the same deliveries.
 
-Only the SNS cases semantics-cases.md marks as reproduced by moto (SNS-01, 02, 03, 05; P23). Each
-scenario publishes through a topic with SQS subscriptions and observes, per queue, what arrived:
-which copies, the envelope's `Type`, `TopicArn`, `Subject`, `Message` and `MessageAttributes` (the
-SNS `MessageId` as "equal to the id Publish returned", since the two sides spell ids differently),
-or for raw delivery the body and the SQS message attributes. Signatures, timestamps and the
-unsubscribe URL are left out: moto signs with its own certificate and stamps wall-clock time.
+Only the SNS behaviour cases (docs/fidelity.md) found reproduced by moto (SNS-01, 02, 03, 05; P23).
+Each scenario publishes through a topic with SQS subscriptions and observes, per queue, what
+arrived: which copies, the envelope's `Type`, `TopicArn`, `Subject`, `Message` and
+`MessageAttributes` (the SNS `MessageId` as "equal to the id Publish returned", since the two sides
+spell ids differently), or for raw delivery the body and the SQS message attributes. Signatures,
+timestamps and the unsubscribe URL are left out: moto signs with its own certificate and stamps
+wall-clock time.
 
 Where moto departs from AWS (SNS-05 with more than 10 attributes, `exists: false` on a message
 without attributes, equals-ignore-case with an upper-case policy value) the rows are in
-test_moto_divergences.py and docs/fidelity.md. A numeric condition against a string property of
-a JSON body makes moto's Publish raise `TypeError`, so no scenario here does that.
+test_moto_divergences.py and docs/fidelity.md. A numeric condition against a string property of a
+JSON body makes moto's Publish raise `TypeError`, so no scenario here does that.
 """
 
 from __future__ import annotations

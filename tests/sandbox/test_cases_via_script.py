@@ -1,4 +1,5 @@
-"""Every case of semantics-cases.md A–G, played through `studyaws sandbox --script FILE --json`.
+"""Every SQS and FIFO behaviour case (docs/fidelity.md), played through
+`studyaws sandbox --script FILE --json`.
 
 Each case is a list of lines; a line may carry an expectation on its JSON result:
 `bodies`, `receipts`, `rc` (receive counts), `stats` (visible, in flight, delayed), `code` (the AWS

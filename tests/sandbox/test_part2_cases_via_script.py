@@ -1,4 +1,5 @@
-"""Cases of semantics-cases.md H–K through `studyaws sandbox --script FILE --json`.
+"""The SNS and Lambda behaviour cases (docs/fidelity.md) through
+`studyaws sandbox --script FILE --json`.
 
 Each case is a script; the expectations pick fields out of the JSON result of one line (by its
 index among the lines that produce a result).
