@@ -13,7 +13,7 @@ Rules of the model:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 from studyaws.engine import events as ev
 from studyaws.engine.clock import ACTOR, Timer
@@ -25,6 +25,17 @@ if TYPE_CHECKING:
 
 EVALUATE_EVERY_MS: Final = 60_000
 COOLDOWN_DEFAULT_S: Final = 300
+
+
+class GroupSnapshot(TypedDict):
+    """One Auto Scaling group in `world.snapshot()["groups"]`, by queue."""
+
+    min: int
+    max: int
+    backlog_per_instance: int
+    cooldown: int
+    alarm: str
+    instances: int
 
 
 class Group:
@@ -162,7 +173,7 @@ class AutoScaling:
                     consumers.stop_consumers(group.queue, running - desired)
         group.timer = clock.schedule(now + EVALUATE_EVERY_MS, ACTOR, self._evaluate, group)
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, GroupSnapshot]:
         return {
             name: {
                 "min": g.min_size,

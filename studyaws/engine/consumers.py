@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final, NotRequired, TypedDict
 
 from studyaws.engine import events as ev
 from studyaws.engine.clock import ACTOR
@@ -35,6 +35,25 @@ PROCESS_DEFAULT_S: Final = 1.0
 # A bound of the simulation, not of AWS (an account's EC2 quota is in vCPUs): every consumer is a
 # polling actor, and 10^8 of them would exhaust the memory before the first message moved.
 MAX_CONSUMERS: Final = 100
+
+
+class FleetStats(TypedDict):
+    consumers: int
+    stopping: NotRequired[int]
+    processed: int
+    failed: int
+    receives: int
+    empty_receives: int
+
+
+class FleetSnapshot(FleetStats):
+    """One queue's consumers in `world.snapshot()["consumers"]`."""
+
+    process: float  # seconds per message
+    wait: int
+    fail: str
+    busy: list[str]
+    idle: list[str]
 
 
 class Consumer:
@@ -244,7 +263,7 @@ class Consumers:
             return
         self.clock.schedule(now, ACTOR, self._poll, consumer)
 
-    def stats(self, queue: str) -> dict[str, Any]:
+    def stats(self, queue: str) -> FleetStats:
         fleet = self.fleets.get(queue)
         if fleet is None:
             return {"consumers": 0, "processed": 0, "failed": 0, "receives": 0, "empty_receives": 0}
@@ -257,7 +276,7 @@ class Consumers:
             "empty_receives": fleet.empty_receives,
         }
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, FleetSnapshot]:
         return {
             queue: {
                 **self.stats(queue),

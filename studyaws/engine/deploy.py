@@ -13,7 +13,7 @@ Rules (codedeploy_lambda_types, codedeploy_lambda_predefined, codedeploy_lambda_
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final, NotRequired, TypedDict
 
 from studyaws.engine import events as ev
 from studyaws.engine.clock import ACTOR, Timer
@@ -25,6 +25,18 @@ if TYPE_CHECKING:
 _CANARY_RE: Final = re.compile(r"^Canary(\d+)Percent(\d+)Minutes?$")
 _LINEAR_RE: Final = re.compile(r"^Linear(\d+)PercentEvery(\d+)Minutes?$")
 _PREFIX: Final = "CodeDeployDefault.Lambda"
+
+
+DeploymentSnapshot = TypedDict(
+    "DeploymentSnapshot",
+    {
+        "status": str,
+        "function": NotRequired[str],
+        "alias": NotRequired[str],
+        "from": NotRequired[str],
+        "to": NotRequired[str],
+    },
+)
 
 
 def plan(config: str) -> list[tuple[int, int]]:
@@ -208,8 +220,8 @@ class CodeDeploy:
                     errors=errors,
                 )
 
-    def snapshot(self) -> dict[str, Any]:
-        out: dict[str, Any] = {d: {"status": s} for d, s in self.finished.items()}
+    def snapshot(self) -> dict[str, DeploymentSnapshot]:
+        out: dict[str, DeploymentSnapshot] = {d: {"status": s} for d, s in self.finished.items()}
         for dep in self.active.values():
             out[dep.id] = {
                 "status": "InProgress",

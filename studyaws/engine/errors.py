@@ -10,8 +10,18 @@ The class names are the AWS error codes (hence no `Error` suffix); `code` is wha
 
 from __future__ import annotations
 
-# The errorType of a function that ran past its timeout, in a synchronous invoke's result.
+from typing import TypedDict
+
+# lambda_timeout_max: the errorType of a function that ran past its timeout, in a synchronous
+# invoke's result.
 LAMBDA_TIMEOUT_ERROR_TYPE = "Sandbox.Timedout"
+
+
+class ErrorObject(TypedDict):
+    """An error response as data: AWS's code and its message."""
+
+    code: str
+    message: str
 
 
 class AwsError(Exception):
@@ -23,7 +33,7 @@ class AwsError(Exception):
         super().__init__(f"{self.code}: {message}")
         self.message = message
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> ErrorObject:
         return {"code": self.code, "message": self.message}
 
 

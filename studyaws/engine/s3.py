@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 from studyaws.engine import events as ev
 from studyaws.engine.errors import (
@@ -43,6 +43,20 @@ EVENT_KINDS: Final[dict[str, tuple[str, ...]]] = {
 POINTER_CLASS: Final = "software.amazon.payloadoffloading.PayloadS3Pointer"
 EXTENDED_SIZE_ATTRIBUTE: Final = "ExtendedPayloadSize"
 EXTENDED_MAX_BYTES: Final = 2 * 1024**3  # sqs_extended_client: up to 2 GB
+
+
+class NotificationSnapshot(TypedDict):
+    target: str
+    events: str
+    prefix: str
+    suffix: str
+
+
+class BucketSnapshot(TypedDict):
+    """One bucket in `world.snapshot()["buckets"]`: object sizes by key, and notifications."""
+
+    objects: dict[str, int]
+    notifications: list[NotificationSnapshot]
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +303,7 @@ class S3:
         )
         return received._replace(body=content)
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, BucketSnapshot]:
         return {
             name: {
                 "objects": {k: size for k, (size, _c) in b.objects.items()},

@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 from studyaws.engine import events as ev
 from studyaws.engine.clock import ACTOR, Timer
@@ -54,6 +54,15 @@ _MONTHS: Final = {
 }
 _DAYS: Final = {d: i + 1 for i, d in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"])}
 _SEARCH_DAYS: Final = 366 * 5
+
+
+class ScheduleSnapshot(TypedDict):
+    """One schedule in `world.snapshot()["schedules"]`."""
+
+    expression: str
+    target: str
+    runs: int
+    next_at: float | None  # seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +272,7 @@ class Schedules:
         if nxt is not None:
             schedule.timer = self.world.clock.schedule(nxt, ACTOR, self._fire, schedule)
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, ScheduleSnapshot]:
         return {
             name: {
                 "expression": s.expression,

@@ -25,7 +25,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 from studyaws.engine import events as ev
 from studyaws.engine.dedup import recent_duplicate
@@ -43,6 +43,24 @@ _NAME_RE: Final = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _OPERATORS: Final = frozenset(
     {"prefix", "suffix", "anything-but", "exists", "numeric", "equals-ignore-case"}
 )
+
+
+class SubscriptionSnapshot(TypedDict):
+    id: str
+    protocol: str
+    endpoint: str
+    raw: bool
+    filter_policy: str | None
+    filter_scope: str
+    dlq: str | None
+
+
+class TopicSnapshot(TypedDict):
+    """One topic in `world.snapshot()["topics"]`."""
+
+    fifo: bool
+    content_based_dedup: bool
+    subscriptions: list[SubscriptionSnapshot]
 
 
 @dataclass(slots=True)
@@ -458,7 +476,7 @@ class Sns:
             _match_conditions(conds, msg.attributes.get(key)) for key, conds in policy.items()
         )
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, TopicSnapshot]:
         return {
             name: {
                 "fifo": t.fifo,

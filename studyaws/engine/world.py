@@ -18,20 +18,20 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from studyaws.engine.alb import Alb
-from studyaws.engine.autoscaling import AutoScaling
+from studyaws.engine.autoscaling import AutoScaling, GroupSnapshot
 from studyaws.engine.clock import Clock
-from studyaws.engine.consumers import Consumers
-from studyaws.engine.deploy import CodeDeploy
-from studyaws.engine.esm import EventSourceMappings
+from studyaws.engine.consumers import Consumers, FleetSnapshot
+from studyaws.engine.deploy import CodeDeploy, DeploymentSnapshot
+from studyaws.engine.esm import EventSourceMappings, MappingSnapshot
 from studyaws.engine.events import Event, EventLog, ms_to_s
-from studyaws.engine.lambda_ import Lambda
-from studyaws.engine.s3 import S3
-from studyaws.engine.schedules import Schedules
-from studyaws.engine.sns import Sns
-from studyaws.engine.sqs import Sqs
+from studyaws.engine.lambda_ import FunctionSnapshot, Lambda
+from studyaws.engine.s3 import S3, BucketSnapshot
+from studyaws.engine.schedules import Schedules, ScheduleSnapshot
+from studyaws.engine.sns import Sns, TopicSnapshot
+from studyaws.engine.sqs import QueueSnapshot, Sqs
 
 LogMode = Literal["full", "off"] | int
 
@@ -56,6 +56,24 @@ class Chaos:
     @property
     def enabled(self) -> bool:
         return self.short_poll_sample < 1.0 or self.delete_survival > 0.0 or self.reorder
+
+
+class WorldSnapshot(TypedDict):
+    """`world.snapshot()`: plain JSON data, one mapping of resources by name per service."""
+
+    now: int | float  # seconds
+    now_ms: int
+    seed: int
+    chaos: bool
+    queues: dict[str, QueueSnapshot]
+    topics: dict[str, TopicSnapshot]
+    functions: dict[str, FunctionSnapshot]
+    mappings: dict[str, MappingSnapshot]
+    buckets: dict[str, BucketSnapshot]
+    schedules: dict[str, ScheduleSnapshot]
+    consumers: dict[str, FleetSnapshot]
+    groups: dict[str, GroupSnapshot]
+    deployments: dict[str, DeploymentSnapshot]
 
 
 CHAOS_ON = Chaos(short_poll_sample=0.5, delete_survival=0.1, reorder=True)
@@ -137,7 +155,7 @@ class World:
 
     # -- the picture ------------------------------------------------------------------------
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> WorldSnapshot:
         """Plain data a renderer can draw: now, the seed, and every resource's contents."""
         return {
             "now": self.now_s,

@@ -15,14 +15,39 @@ from studyaws.engine.errors import TooManyRequestsException
 from studyaws.engine.events import ms_to_s
 from studyaws.engine.sqs import Received
 from studyaws.sandbox.language import Command, SandboxSyntaxError, help_text, parse
+from studyaws.sandbox.results import (
+    ConsumersStarted,
+    ConsumersStopping,
+    DeploymentStarted,
+    Done,
+    Failed,
+    FunctionCounts,
+    FunctionCreated,
+    Help,
+    HttpResult,
+    Invoked,
+    LogEvents,
+    MappingCreated,
+    MessageJson,
+    Messages,
+    MessageSent,
+    Now,
+    ObjectPut,
+    QueueCounts,
+    Result,
+    ScheduleCreated,
+    ShownWorld,
+    Subscribed,
+    TopicCreated,
+    VersionPublished,
+    done,
+)
 
-Result = dict[str, Any]
-Handler = Callable[[World, dict[str, Any]], Result]
-
-_OK: Result = {"ok": True}
+Args = dict[str, Any]  # a parsed command's arguments, by flag name (language.py)
+Handler = Callable[[World, Args], Result]
 
 
-def _given(a: dict[str, Any], keywords: dict[str, str]) -> dict[str, Any]:
+def _given(a: Args, keywords: dict[str, str]) -> dict[str, Any]:
     """The engine's keyword arguments for the flags the user gave (flag → keyword): a flag left
     out is not passed, so the engine applies its own default — never a copy of it here."""
     return {keywords[k]: v for k, v in a.items() if k in keywords}
@@ -39,25 +64,25 @@ _ATTR_FLAGS = {
 }
 
 
-def _create_queue(world: World, a: dict[str, Any]) -> Result:
+def _create_queue(world: World, a: Args) -> Done:
     kwargs = _given(a, {**_ATTR_FLAGS, "fifo": "fifo"})
     scope = a.get("dedup_scope")
     if scope is not None:
         kwargs["dedup_scope"] = "messageGroup" if scope == "message-group" else scope
     world.sqs.create_queue(a["name"], **kwargs)
-    return dict(_OK)
+    return done()
 
 
-def _set_queue_attributes(world: World, a: dict[str, Any]) -> Result:
+def _set_queue_attributes(world: World, a: Args) -> Done:
     changes = _given(a, _ATTR_FLAGS)
     if a.get("no_dlq"):
         changes["dead_letter_queue"] = None
         changes["max_receive_count"] = None
     world.sqs.set_queue_attributes(a["queue"], **changes)
-    return dict(_OK)
+    return done()
 
 
-def _send(world: World, a: dict[str, Any]) -> Result:
+def _send(world: World, a: Args) -> MessageSent:
     attrs = a.get("attr")
     if a.get("extended_client") is not None:
         mid = world.s3.send_extended(
@@ -82,7 +107,7 @@ def _send(world: World, a: dict[str, Any]) -> Result:
     return {"ok": True, "message_id": result.message_id}
 
 
-def message_json(r: Received) -> dict[str, Any]:
+def message_json(r: Received) -> MessageJson:
     return {
         "message_id": r.message_id,
         "body": r.body,
@@ -92,7 +117,7 @@ def message_json(r: Received) -> dict[str, Any]:
     }
 
 
-def _receive(world: World, a: dict[str, Any]) -> Result:
+def _receive(world: World, a: Args) -> Messages:
     got = world.sqs.receive_message(
         a["queue"],
         **_given(
@@ -110,22 +135,22 @@ def _receive(world: World, a: dict[str, Any]) -> Result:
     return {"ok": True, "messages": [message_json(r) for r in got], "now": world.now_s}
 
 
-def _delete(world: World, a: dict[str, Any]) -> Result:
+def _delete(world: World, a: Args) -> Done:
     world.sqs.delete_message(a["queue"], a["receipt"])
-    return dict(_OK)
+    return done()
 
 
-def _change_visibility(world: World, a: dict[str, Any]) -> Result:
+def _change_visibility(world: World, a: Args) -> Done:
     world.sqs.change_message_visibility(a["queue"], a["receipt"], a["d"])
-    return dict(_OK)
+    return done()
 
 
-def _purge(world: World, a: dict[str, Any]) -> Result:
+def _purge(world: World, a: Args) -> Done:
     world.sqs.purge_queue(a["queue"])
-    return dict(_OK)
+    return done()
 
 
-def _stats(world: World, a: dict[str, Any]) -> Result:
+def _stats(world: World, a: Args) -> QueueCounts | FunctionCounts:
     name = a["queue"]
     if name not in world.sqs.queues and name in world.lambda_.functions:
         return {"ok": True, **world.lambda_.get_function_stats(name)}
@@ -138,52 +163,52 @@ def _stats(world: World, a: dict[str, Any]) -> Result:
     }
 
 
-def _move_task(world: World, a: dict[str, Any]) -> Result:
+def _move_task(world: World, a: Args) -> Done:
     world.sqs.start_message_move_task(
         a["dlq"], destination=a.get("destination"), max_per_second=a.get("rate")
     )
-    return dict(_OK)
+    return done()
 
 
-def _tick(world: World, a: dict[str, Any]) -> Result:
+def _tick(world: World, a: Args) -> Now:
     world.advance(a["d"])
     return {"ok": True, "now": world.now_s}
 
 
-def _log(world: World, a: dict[str, Any]) -> Result:
+def _log(world: World, a: Args) -> LogEvents:
     since_ms = a.get("since", 0) * 1000
     return {"ok": True, "events": [e.to_dict() for e in world.events(since_ms)]}
 
 
-def _chaos(world: World, a: dict[str, Any]) -> Result:
+def _chaos(world: World, a: Args) -> Done:
     world.chaos = CHAOS_ON if a["mode"] else Chaos()
-    return dict(_OK)
+    return done()
 
 
-def _show(world: World, _a: dict[str, Any]) -> Result:
+def _show(world: World, _a: Args) -> ShownWorld:
     return {"ok": True, "world": world.snapshot()}
 
 
-def _help(_world: World, a: dict[str, Any]) -> Result:
+def _help(_world: World, a: Args) -> Help:
     return {"ok": True, "help": help_text(a.get("command"))}
 
 
 # -- part 2 -------------------------------------------------------------------------------------
 
 
-def _delete_queue(world: World, a: dict[str, Any]) -> Result:
+def _delete_queue(world: World, a: Args) -> Done:
     world.sqs.delete_queue(a["queue"])
-    return dict(_OK)
+    return done()
 
 
-def _create_topic(world: World, a: dict[str, Any]) -> Result:
+def _create_topic(world: World, a: Args) -> TopicCreated:
     name = world.sns.create_topic(
         a["name"], **_given(a, {"fifo": "fifo", "content_based_dedup": "content_based_dedup"})
     )
     return {"ok": True, "topic": name}
 
 
-def _subscribe(world: World, a: dict[str, Any]) -> Result:
+def _subscribe(world: World, a: Args) -> Subscribed:
     kwargs = _given(a, {"raw": "raw", "filter": "filter_policy", "dlq": "dlq"})
     scope = a.get("filter_scope")
     if scope is not None:
@@ -195,7 +220,7 @@ def _subscribe(world: World, a: dict[str, Any]) -> Result:
     return {"ok": True, "subscription": sub}
 
 
-def _publish(world: World, a: dict[str, Any]) -> Result:
+def _publish(world: World, a: Args) -> MessageSent:
     attrs = a.get("attr")
     mid = world.sns.publish(
         a["topic"],
@@ -227,21 +252,21 @@ _FUNCTION_OPTIONS = {
 }
 
 
-def _function_kwargs(a: dict[str, Any]) -> dict[str, Any]:
+def _function_kwargs(a: Args) -> dict[str, Any]:
     return _given(a, {**_FUNCTION_CONFIG, **_FUNCTION_OPTIONS})
 
 
-def _create_function(world: World, a: dict[str, Any]) -> Result:
+def _create_function(world: World, a: Args) -> FunctionCreated:
     name = world.lambda_.create_function(a["name"], **_function_kwargs(a))
     return {"ok": True, "function": name}
 
 
-def _update_function(world: World, a: dict[str, Any]) -> Result:
+def _update_function(world: World, a: Args) -> Done:
     world.lambda_.update_function(a["name"], **_function_kwargs(a))
-    return dict(_OK)
+    return done()
 
 
-def _invoke(world: World, a: dict[str, Any]) -> Result:
+def _invoke(world: World, a: Args) -> Invoked | Failed:
     if a.get("async"):
         request_id = world.lambda_.invoke_async(a["function"], a["body"])
         world.settle()
@@ -250,7 +275,7 @@ def _invoke(world: World, a: dict[str, Any]) -> Result:
         result = world.lambda_.invoke(a["function"], a["body"])
     except TooManyRequestsException as exc:
         return {"ok": False, "status": 429, "error": exc.to_dict()}
-    out: Result = {
+    out: Invoked = {
         "ok": True,
         "status": result.status,
         "request_id": result.request_id,
@@ -268,7 +293,7 @@ def _invoke(world: World, a: dict[str, Any]) -> Result:
     return out
 
 
-def _map(world: World, a: dict[str, Any]) -> Result:
+def _map(world: World, a: Args) -> MappingCreated:
     mapping = world.esm.create_event_source_mapping(
         a["queue"],
         a["function"],
@@ -285,16 +310,16 @@ def _map(world: World, a: dict[str, Any]) -> Result:
     return {"ok": True, "mapping": mapping}
 
 
-def _publish_version(world: World, a: dict[str, Any]) -> Result:
+def _publish_version(world: World, a: Args) -> VersionPublished:
     return {"ok": True, "version": world.lambda_.publish_version(a["function"])}
 
 
-def _create_alias(world: World, a: dict[str, Any]) -> Result:
+def _create_alias(world: World, a: Args) -> Done:
     world.lambda_.create_alias(a["function"], a["alias"], a["version"], extra=a.get("weight"))
-    return dict(_OK)
+    return done()
 
 
-def _deploy(world: World, a: dict[str, Any]) -> Result:
+def _deploy(world: World, a: Args) -> DeploymentStarted:
     deployment = world.deploy.deploy(
         a["function"],
         a["alias"],
@@ -305,7 +330,7 @@ def _deploy(world: World, a: dict[str, Any]) -> Result:
     return {"ok": True, "deployment": deployment}
 
 
-def _alb_request(world: World, a: dict[str, Any]) -> Result:
+def _alb_request(world: World, a: Args) -> HttpResult:
     response = world.alb.request(
         a["target"],
         a["request"],
@@ -328,41 +353,41 @@ def _alb_request(world: World, a: dict[str, Any]) -> Result:
     }
 
 
-def _create_bucket(world: World, a: dict[str, Any]) -> Result:
+def _create_bucket(world: World, a: Args) -> Done:
     world.s3.create_bucket(a["name"])
-    return dict(_OK)
+    return done()
 
 
-def _notify(world: World, a: dict[str, Any]) -> Result:
+def _notify(world: World, a: Args) -> Done:
     world.s3.put_bucket_notification(
         a["bucket"],
         a["target"],
         **_given(a, {"events": "events", "prefix": "prefix", "suffix": "suffix"}),
     )
-    return dict(_OK)
+    return done()
 
 
-def _put_object(world: World, a: dict[str, Any]) -> Result:
+def _put_object(world: World, a: Args) -> ObjectPut:
     key = world.s3.put_object(a["bucket"], a["key"], **_given(a, {"size": "size"}))
     return {"ok": True, "key": key}
 
 
-def _delete_object(world: World, a: dict[str, Any]) -> Result:
+def _delete_object(world: World, a: Args) -> Done:
     world.s3.delete_object(a["bucket"], a["key"])
-    return dict(_OK)
+    return done()
 
 
-def _schedule(world: World, a: dict[str, Any]) -> Result:
+def _schedule(world: World, a: Args) -> ScheduleCreated:
     first_ms = world.schedules.create_schedule(a["name"], a["expression"], a["target"])
     return {"ok": True, "next": ms_to_s(first_ms)}
 
 
-def _delete_schedule(world: World, a: dict[str, Any]) -> Result:
+def _delete_schedule(world: World, a: Args) -> Done:
     world.schedules.delete_schedule(a["name"])
-    return dict(_OK)
+    return done()
 
 
-def _start_consumers(world: World, a: dict[str, Any]) -> Result:
+def _start_consumers(world: World, a: Args) -> ConsumersStarted:
     kwargs = _given(a, {"fail": "fail", "max": "max_messages", "wait": "wait_s"})
     if "process" in a:
         kwargs["process_s"] = a["process"] / 1000
@@ -371,13 +396,13 @@ def _start_consumers(world: World, a: dict[str, Any]) -> Result:
     return {"ok": True, "consumers": ids}
 
 
-def _stop_consumers(world: World, a: dict[str, Any]) -> Result:
+def _stop_consumers(world: World, a: Args) -> ConsumersStopping:
     ids = world.consumers.stop_consumers(a["queue"], a.get("count"))
     world.settle()
     return {"ok": True, "stopping": ids}
 
 
-def _autoscale(world: World, a: dict[str, Any]) -> Result:
+def _autoscale(world: World, a: Args) -> Done:
     world.autoscaling.autoscale(
         a["queue"],
         min_size=a["min"],
@@ -386,7 +411,7 @@ def _autoscale(world: World, a: dict[str, Any]) -> Result:
         **_given(a, {"cooldown": "cooldown_s"}),
     )
     world.settle()
-    return dict(_OK)
+    return done()
 
 
 HANDLERS: dict[str, Handler] = {

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from studyaws.engine import World
 from studyaws.sandbox.commands import run_command
 from studyaws.sandbox.language import Command, SandboxSyntaxError, parse
+from studyaws.sandbox.results import Result
 
 # The sandbox keeps the last LOG_LIMIT events (`log` shows those): a long `tick` with many pollers
 # must not fill the memory with history (the engine's bounded log, issue 3).
@@ -26,7 +27,7 @@ _READ_ONLY = frozenset({"stats", "log", "show", "help"})
 @dataclass(frozen=True, slots=True)
 class Outcome:
     command: Command
-    result: dict[str, Any]
+    result: Result
 
 
 class Session:
@@ -69,9 +70,6 @@ class Session:
         self.history = []
         for line in lines:
             self.execute(line)
-
-    def queue_names(self) -> list[str]:
-        return self.world.sqs.list_queues()
 
     def resource_names(self) -> list[str]:
         """Queues, topics, functions, buckets and schedules, for tab completion."""

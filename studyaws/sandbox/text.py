@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from studyaws.sandbox.language import Command
@@ -19,7 +19,7 @@ def seconds(value: float) -> str:
     return f"t={value}s"
 
 
-def describe(command: Command, result: dict[str, Any]) -> list[str]:
+def describe(command: Command, result: Mapping[str, Any]) -> list[str]:
     """One readable line per result (several for `receive`, `log`, `help`, `show`)."""
     if not result.get("ok"):
         error = result["error"]
@@ -76,7 +76,7 @@ def describe(command: Command, result: dict[str, Any]) -> list[str]:
     return [json.dumps(result, ensure_ascii=False)]
 
 
-def _invoke_line(a: dict[str, Any], r: dict[str, Any]) -> list[str]:
+def _invoke_line(a: Mapping[str, Any], r: Mapping[str, Any]) -> list[str]:
     if r["status"] == 202:
         return [f"202 accepted: {a['function']} will run {r['request_id']} from its queue"]
     if "error" in r:
@@ -91,7 +91,7 @@ def _invoke_line(a: dict[str, Any], r: dict[str, Any]) -> list[str]:
     ]
 
 
-_Lines = Callable[[dict[str, Any], dict[str, Any]], list[str]]
+_Lines = Callable[[Mapping[str, Any], Mapping[str, Any]], list[str]]
 _PART2: dict[str, _Lines] = {
     "delete-queue": lambda a, r: [f"deleted queue {a['queue']}"],
     "create-topic": lambda a, r: [f"created {'FIFO ' if a.get('fifo') else ''}topic {r['topic']}"],
@@ -125,7 +125,7 @@ _PART2: dict[str, _Lines] = {
 }
 
 
-def _received(result: dict[str, Any]) -> list[str]:
+def _received(result: Mapping[str, Any]) -> list[str]:
     messages = result["messages"]
     if not messages:
         return [f"no messages ({seconds(result['now'])})"]
@@ -139,7 +139,7 @@ def _received(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def world_lines(snapshot: dict[str, Any]) -> list[str]:
+def world_lines(snapshot: Mapping[str, Any]) -> list[str]:
     """The world as plain text: one block per queue."""
     lines = [f"{seconds(snapshot['now'])}, seed {snapshot['seed']}"]
     if not snapshot["queues"]:

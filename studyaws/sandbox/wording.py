@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from studyaws.engine import events as ev
 from studyaws.engine.events import Event, ms_to_s
 
 # The rule behind an event, as a learner would say what happened. Every cause the engine emits
@@ -71,7 +72,9 @@ _API_ACTION = re.compile(r"^[A-Z][A-Za-z0-9.]*$")
 # Fields every line shows in its own place, or that say nothing on their own.
 _OWN_PLACE: Final = frozenset({"at", "at_ms", "seq", "kind", "resource", "message_id", "cause"})
 # Creation events: their attributes are the command the learner just typed.
-_QUIET_FIELDS: Final = frozenset({"QueueCreated", "QueueAttributesChanged", "FunctionCreated"})
+_QUIET_FIELDS: Final = frozenset(
+    cls.__name__ for cls in (ev.QueueCreated, ev.QueueAttributesChanged, ev.FunctionCreated)
+)
 
 
 def cause_words(cause: str) -> str:

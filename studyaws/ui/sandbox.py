@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,12 +117,13 @@ def shell_line(env: Env, session: Session, line: str, *, json_output: bool) -> N
     if outcome is None:
         return
     if outcome.command.name == "show" and not json_output:
-        env.console.print(render_world(outcome.result["world"]))
+        shown: Mapping[str, Any] = outcome.result
+        env.console.print(render_world(shown["world"]))
         return
     _print(env, outcome, json_output=json_output)
 
 
-def render_world(snapshot: dict[str, Any]) -> RenderableType:
+def render_world(snapshot: Mapping[str, Any]) -> RenderableType:
     """The world as rich tables: queues (message ids by state), then every other resource."""
     from rich.console import Group
     from rich.table import Table
@@ -175,7 +176,7 @@ def render_world(snapshot: dict[str, Any]) -> RenderableType:
     return Group(*tables)
 
 
-def _other_rows(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+def _other_rows(snapshot: Mapping[str, Any]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     for name, t in snapshot.get("topics", {}).items():
         subs = ", ".join(
@@ -221,7 +222,7 @@ def _other_rows(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _queue_table(snapshot: dict[str, Any]) -> RenderableType:
+def _queue_table(snapshot: Mapping[str, Any]) -> RenderableType:
     from rich.table import Table
 
     table = Table(title=f"t={snapshot['now']}s · seed {snapshot['seed']}", expand=False)
