@@ -352,7 +352,7 @@ class EventSourceMappings:
         try:
             fn, version, _alias = lam.resolve(mapping.function)
         except ResourceNotFoundException:
-            self._release(poller, "function not found")
+            self._release(poller, tuple(r.message_id for r in poller.batch), "function not found")
             return
         batch = tuple(poller.batch)
         request_id = lam.next_request_id()
@@ -375,7 +375,7 @@ class EventSourceMappings:
             # exceeds your queue's visibility timeout, at which point Lambda drops the message"
             # — it comes back with its receive count raised, unseen by the function.
             if at >= poller.deadline_ms:
-                self._release(poller, "throttled")
+                self._release(poller, tuple(r.message_id for r in batch), "throttled")
                 return
             self.clock.schedule(at, ACTOR, self._invoke, poller)
             return
@@ -390,16 +390,19 @@ class EventSourceMappings:
                 message_ids=tuple(r.message_id for r in batch),
             )
 
-    def _release(self, poller: Poller, reason: str) -> None:
+    def _release(self, poller: Poller, kept: tuple[str, ...], reason: str) -> None:
+        """The poller is done with its batch and polls again; the `kept` messages stay in the
+        queue, to come back when their visibility timeout ends."""
         mapping = poller.mapping
-        self.world.emit(
-            ev.BatchLeftForRetry,
-            "lambda_sqs_partial_batch",
-            mapping.function,
-            mapping=mapping.id,
-            message_ids=tuple(r.message_id for r in poller.batch),
-            reason=reason,
-        )
+        if kept:
+            self.world.emit(
+                ev.BatchLeftForRetry,
+                "lambda_sqs_partial_batch",
+                mapping.function,
+                mapping=mapping.id,
+                message_ids=kept,
+                reason=reason,
+            )
         poller.batch = []
         poller.throttles = 0
         self.clock.schedule(self.clock.now_ms, ACTOR, self._poll, poller)
@@ -422,8 +425,7 @@ class EventSourceMappings:
                 lost.append(r.message_id)  # e.g. a FIFO handle that expired meanwhile
             else:
                 deleted.append(r.message_id)
-        log = world.log.enabled
-        if deleted and log:
+        if deleted and world.log.enabled:
             # LAM-09: "after a successful invoke ... Lambda deletes the messages".
             world.emit(
                 ev.BatchDeleted,
@@ -432,22 +434,14 @@ class EventSourceMappings:
                 mapping=mapping.id,
                 message_ids=tuple(deleted),
             )
-        kept = [r.message_id for r in batch if r.message_id in failed] + lost
-        if kept and log:
-            # LAM-10: "After your queue's visibility timeout runs out, the message will again
-            # reappear in the queue".
+        # LAM-10: "After your queue's visibility timeout runs out, the message will again
+        # reappear in the queue".
+        kept = tuple(r.message_id for r in batch if r.message_id in failed) + tuple(lost)
+        if lost:
+            reason = "receipt handle expired"
+        else:
             reason = "function error" if execution.outcome.failed else "batchItemFailures"
-            world.emit(
-                ev.BatchLeftForRetry,
-                "lambda_sqs_partial_batch",
-                mapping.function,
-                mapping=mapping.id,
-                message_ids=tuple(kept),
-                reason=reason if not lost else "receipt handle expired",
-            )
-        poller.batch = []
-        poller.throttles = 0
-        self.clock.schedule(self.clock.now_ms, ACTOR, self._poll, poller)
+        self._release(poller, kept, reason)
 
     @staticmethod
     def _failed_ids(mapping: Mapping, batch: list[Received], execution: Execution) -> set[str]:

@@ -47,9 +47,11 @@ Args = dict[str, Any]  # a parsed command's arguments, by flag name (language.py
 Handler = Callable[[World, Args], Result]
 
 
-def _given(a: Args, keywords: dict[str, str]) -> dict[str, Any]:
-    """The engine's keyword arguments for the flags the user gave (flag → keyword): a flag left
-    out is not passed, so the engine applies its own default — never a copy of it here."""
+def _given(a: Args, *same: str, **renamed: str) -> dict[str, Any]:
+    """The engine's keyword arguments for the flags the user gave: `same` flags keep their name,
+    `renamed` maps a flag to its keyword. A flag left out is not passed, so the engine applies
+    its own default — never a copy of it here."""
+    keywords = {**{flag: flag for flag in same}, **renamed}
     return {keywords[k]: v for k, v in a.items() if k in keywords}
 
 
@@ -65,7 +67,7 @@ _ATTR_FLAGS = {
 
 
 def _create_queue(world: World, a: Args) -> Done:
-    kwargs = _given(a, {**_ATTR_FLAGS, "fifo": "fifo"})
+    kwargs = _given(a, "fifo", **_ATTR_FLAGS)
     scope = a.get("dedup_scope")
     if scope is not None:
         kwargs["dedup_scope"] = "messageGroup" if scope == "message-group" else scope
@@ -74,7 +76,7 @@ def _create_queue(world: World, a: Args) -> Done:
 
 
 def _set_queue_attributes(world: World, a: Args) -> Done:
-    changes = _given(a, _ATTR_FLAGS)
+    changes = _given(a, **_ATTR_FLAGS)
     if a.get("no_dlq"):
         changes["dead_letter_queue"] = None
         changes["max_receive_count"] = None
@@ -83,26 +85,16 @@ def _set_queue_attributes(world: World, a: Args) -> Done:
 
 
 def _send(world: World, a: Args) -> MessageSent:
-    attrs = a.get("attr")
+    kwargs = _given(a, "group", "dedup_id")
+    if "attr" in a:
+        kwargs["attributes"] = dict(a["attr"])
     if a.get("extended_client") is not None:
         mid = world.s3.send_extended(
-            a["queue"],
-            a["body"],
-            a["extended_client"],
-            size=a.get("size"),
-            group=a.get("group"),
-            dedup_id=a.get("dedup_id"),
-            attributes=dict(attrs) if attrs else None,
+            a["queue"], a["body"], a["extended_client"], **_given(a, "size"), **kwargs
         )
         return {"ok": True, "message_id": mid}
     result = world.sqs.send_message(
-        a["queue"],
-        a["body"],
-        delay_s=a.get("delay"),
-        group=a.get("group"),
-        dedup_id=a.get("dedup_id"),
-        attributes=dict(attrs) if attrs else None,
-        size_bytes=a.get("size"),
+        a["queue"], a["body"], **_given(a, delay="delay_s", size="size_bytes"), **kwargs
     )
     return {"ok": True, "message_id": result.message_id}
 
@@ -122,12 +114,10 @@ def _receive(world: World, a: Args) -> Messages:
         a["queue"],
         **_given(
             a,
-            {
-                "max": "max_number_of_messages",
-                "wait": "wait_time_s",
-                "visibility_timeout": "visibility_timeout_s",
-                "attempt_id": "receive_request_attempt_id",
-            },
+            max="max_number_of_messages",
+            wait="wait_time_s",
+            visibility_timeout="visibility_timeout_s",
+            attempt_id="receive_request_attempt_id",
         ),
     )
     if a.get("extended_client"):
@@ -202,14 +192,12 @@ def _delete_queue(world: World, a: Args) -> Done:
 
 
 def _create_topic(world: World, a: Args) -> TopicCreated:
-    name = world.sns.create_topic(
-        a["name"], **_given(a, {"fifo": "fifo", "content_based_dedup": "content_based_dedup"})
-    )
+    name = world.sns.create_topic(a["name"], **_given(a, "fifo", "content_based_dedup"))
     return {"ok": True, "topic": name}
 
 
 def _subscribe(world: World, a: Args) -> Subscribed:
-    kwargs = _given(a, {"raw": "raw", "filter": "filter_policy", "dlq": "dlq"})
+    kwargs = _given(a, "raw", "dlq", filter="filter_policy")
     scope = a.get("filter_scope")
     if scope is not None:
         # The sandbox's words for AWS's FilterPolicyScope values.
@@ -253,7 +241,7 @@ _FUNCTION_OPTIONS = {
 
 
 def _function_kwargs(a: Args) -> dict[str, Any]:
-    return _given(a, {**_FUNCTION_CONFIG, **_FUNCTION_OPTIONS})
+    return _given(a, **_FUNCTION_CONFIG, **_FUNCTION_OPTIONS)
 
 
 def _create_function(world: World, a: Args) -> FunctionCreated:
@@ -298,13 +286,7 @@ def _map(world: World, a: Args) -> MappingCreated:
         a["queue"],
         a["function"],
         **_given(
-            a,
-            {
-                "batch_size": "batch_size",
-                "window": "window_s",
-                "report_batch_item_failures": "report_batch_item_failures",
-                "max_concurrency": "max_concurrency",
-            },
+            a, "batch_size", "report_batch_item_failures", "max_concurrency", window="window_s"
         ),
     )
     return {"ok": True, "mapping": mapping}
@@ -334,15 +316,7 @@ def _alb_request(world: World, a: Args) -> HttpResult:
     response = world.alb.request(
         a["target"],
         a["request"],
-        **_given(
-            a,
-            {
-                "header": "headers",
-                "body": "body",
-                "body_size": "body_size",
-                "multi_value": "multi_value",
-            },
-        ),
+        **_given(a, "body", "body_size", "multi_value", header="headers"),
     )
     return {
         "ok": True,
@@ -362,13 +336,13 @@ def _notify(world: World, a: Args) -> Done:
     world.s3.put_bucket_notification(
         a["bucket"],
         a["target"],
-        **_given(a, {"events": "events", "prefix": "prefix", "suffix": "suffix"}),
+        **_given(a, "events", "prefix", "suffix"),
     )
     return done()
 
 
 def _put_object(world: World, a: Args) -> ObjectPut:
-    key = world.s3.put_object(a["bucket"], a["key"], **_given(a, {"size": "size"}))
+    key = world.s3.put_object(a["bucket"], a["key"], **_given(a, "size"))
     return {"ok": True, "key": key}
 
 
@@ -388,7 +362,7 @@ def _delete_schedule(world: World, a: Args) -> Done:
 
 
 def _start_consumers(world: World, a: Args) -> ConsumersStarted:
-    kwargs = _given(a, {"fail": "fail", "max": "max_messages", "wait": "wait_s"})
+    kwargs = _given(a, "fail", max="max_messages", wait="wait_s")
     if "process" in a:
         kwargs["process_s"] = a["process"] / 1000
     ids = world.consumers.start_consumers(a["queue"], a["count"], **kwargs)
@@ -408,7 +382,7 @@ def _autoscale(world: World, a: Args) -> Done:
         min_size=a["min"],
         max_size=a["max"],
         backlog_per_instance=a["backlog_per_instance"],
-        **_given(a, {"cooldown": "cooldown_s"}),
+        **_given(a, cooldown="cooldown_s"),
     )
     world.settle()
     return done()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypedDict, Unpack
 
 from studyaws.engine import events as ev
 from studyaws.engine.errors import (
@@ -208,6 +209,37 @@ def _change_text(value: object) -> str:
     return str(value)
 
 
+class FunctionSettings(TypedDict, total=False):
+    """The settings CreateFunction and UpdateFunctionConfiguration take: `FunctionConfig`'s
+    fields (`fail` may be its text), then the reservation and the event-invoke configuration."""
+
+    duration_ms: int
+    timeout_s: int
+    memory_mb: int
+    fail: str | FailRule
+    env: Mapping[str, str] | Sequence[tuple[str, str]]
+    vpc: bool
+    nat: bool
+    calls_internet: bool
+    reserved_concurrency: int | None
+    retries: int | None
+    max_event_age_s: int | None
+    on_success: str | None
+    on_failure: str | None
+    dlq: str | None
+
+
+# The settings that are not `FunctionConfig` fields, in the order an update logs them.
+_OPTIONS: Final = (
+    "retries",
+    "max_event_age_s",
+    "on_success",
+    "on_failure",
+    "dlq",
+    "reserved_concurrency",
+)
+
+
 class Functions:
     """The first layer of the Lambda API: functions, their settings and reservations."""
 
@@ -221,18 +253,7 @@ class Functions:
         self._requests = 0  # request ids r1, r2, ... in the order Lambda accepts requests
         self.pending_async = 0  # accepted async events not finished yet (the invariant's count)
 
-    def create_function(
-        self,
-        name: str,
-        *,
-        reserved_concurrency: int | None = None,
-        retries: int | None = None,
-        max_event_age_s: int | None = None,
-        on_success: str | None = None,
-        on_failure: str | None = None,
-        dlq: str | None = None,
-        **config: object,
-    ) -> str:
+    def create_function(self, name: str, **settings: Unpack[FunctionSettings]) -> str:
         """CreateFunction (+ PutFunctionConcurrency and PutFunctionEventInvokeConfig); a setting
         left out takes its default."""
         if not _NAME_RE.match(name):
@@ -241,58 +262,44 @@ class Functions:
             )
         if name in self.functions:
             raise ResourceConflictException(f"Function already exist: {name}")
-        cfg = self._config(FunctionConfig.default(), config)
-        acfg = self._async_config(
-            AsyncConfig.default(), retries, max_event_age_s, on_success, on_failure, dlq
-        )
-        if reserved_concurrency is not None:
-            self._check_reservation(None, reserved_concurrency)
-        fn = Function(name, cfg, acfg)
-        self.functions[name] = fn
-        self.world.resources[("lambda", name)] = fn
-        self.world.emit(ev.FunctionCreated, "CreateFunction", name, configuration=cfg.items())
-        if reserved_concurrency is not None:
-            self._set_reservation(fn, reserved_concurrency)
+        self._apply(None, name, settings)
         return name
 
-    def update_function(
-        self,
-        name: str,
-        *,
-        reserved_concurrency: int | None = None,
-        retries: int | None = None,
-        max_event_age_s: int | None = None,
-        on_success: str | None = None,
-        on_failure: str | None = None,
-        dlq: str | None = None,
-        **config: object,
-    ) -> None:
+    def update_function(self, name: str, **settings: Unpack[FunctionSettings]) -> None:
         """UpdateFunctionConfiguration/Code on `$LATEST` (published versions never change)."""
-        fn = self.function(name)
-        cfg = self._config(fn.latest, config)
+        self._apply(self.function(name), name, settings)
+
+    def _apply(self, fn: Function | None, name: str, settings: FunctionSettings) -> None:
+        """Check every setting, then create the function (`fn` None) or change `$LATEST`."""
+        config = {k: v for k, v in settings.items() if k not in _OPTIONS}
+        options = {k: v for k, v in settings.items() if k in _OPTIONS and v is not None}
+        reserved = settings.get("reserved_concurrency")
+        cfg = self._config(FunctionConfig.default() if fn is None else fn.latest, config)
         acfg = self._async_config(
-            fn.async_config, retries, max_event_age_s, on_success, on_failure, dlq
+            AsyncConfig.default() if fn is None else fn.async_config,
+            settings.get("retries"),
+            settings.get("max_event_age_s"),
+            settings.get("on_success"),
+            settings.get("on_failure"),
+            settings.get("dlq"),
         )
-        if reserved_concurrency is not None:
-            self._check_reservation(fn, reserved_concurrency)
-        fn.latest = cfg
-        fn.async_config = acfg
-        changes = tuple(sorted((k, _change_text(v)) for k, v in config.items()))
-        changes += tuple(
-            (k, str(v))
-            for k, v in (
-                ("retries", retries),
-                ("max_event_age_s", max_event_age_s),
-                ("on_success", on_success),
-                ("on_failure", on_failure),
-                ("dlq", dlq),
-                ("reserved_concurrency", reserved_concurrency),
+        if reserved is not None:
+            self._check_reservation(fn, reserved)
+        if fn is None:
+            fn = Function(name, cfg, acfg)
+            self.functions[name] = fn
+            self.world.resources[("lambda", name)] = fn
+            self.world.emit(ev.FunctionCreated, "CreateFunction", name, configuration=cfg.items())
+        else:
+            fn.latest = cfg
+            fn.async_config = acfg
+            changes = tuple(sorted((k, _change_text(v)) for k, v in config.items()))
+            changes += tuple((k, str(options[k])) for k in _OPTIONS if k in options)
+            self.world.emit(
+                ev.FunctionUpdated, "UpdateFunctionConfiguration", name, changes=changes
             )
-            if v is not None
-        )
-        self.world.emit(ev.FunctionUpdated, "UpdateFunctionConfiguration", name, changes=changes)
-        if reserved_concurrency is not None:
-            self._set_reservation(fn, reserved_concurrency)
+        if reserved is not None:
+            self._set_reservation(fn, reserved)
 
     @staticmethod
     def _config(base: FunctionConfig, changes: dict[str, object]) -> FunctionConfig:

@@ -122,16 +122,7 @@ class AsyncDelivery(Executions):
             self.throttled(fn, event.request_id)
             event.throttles += 1
             wait = min(THROTTLE_BACKOFF_MAX_MS, 1000 * 2 ** min(event.throttles - 1, 20))
-            at = min(now + wait, deadline)
-            self.world.emit(
-                ev.AsyncRetryScheduled,
-                "lambda_async_event_age",
-                fn.name,
-                request_id=event.request_id,
-                retry_at_ms=at,
-                reason="Throttled",
-            )
-            self.clock.schedule(at, ACTOR, self._attempt, event)
+            self._retry_later(event, wait, "lambda_async_event_age", "Throttled")
             return
         event.invocations += 1
 
@@ -147,19 +138,24 @@ class AsyncDelivery(Executions):
         if event.retries_used < acfg.retries:
             wait = RETRY_WAITS_MS[event.retries_used]
             event.retries_used += 1
-            deadline = event.enqueued_ms + acfg.max_event_age_s * 1000
-            at = min(self.clock.now_ms + wait, deadline)
-            self.world.emit(
-                ev.AsyncRetryScheduled,
-                "lambda_async_retries",
-                fn.name,
-                request_id=event.request_id,
-                retry_at_ms=at,
-                reason="FunctionError",
-            )
-            self.clock.schedule(at, ACTOR, self._attempt, event)
+            self._retry_later(event, wait, "lambda_async_retries", "FunctionError")
             return
         self._finish(event, "RetriesExhausted", "lambda_async_retries")
+
+    def _retry_later(self, event: AsyncEvent, wait_ms: int, cause: str, reason: str) -> None:
+        """Attempt the event again after `wait_ms`, or at its maximum age if that comes first
+        (then the attempt finds it too old: lambda_async_event_age)."""
+        deadline = event.enqueued_ms + event.function.async_config.max_event_age_s * 1000
+        at = min(self.clock.now_ms + wait_ms, deadline)
+        self.world.emit(
+            ev.AsyncRetryScheduled,
+            cause,
+            event.function.name,
+            request_id=event.request_id,
+            retry_at_ms=at,
+            reason=reason,
+        )
+        self.clock.schedule(at, ACTOR, self._attempt, event)
 
     def _finish(self, event: AsyncEvent, condition: str, cause: str) -> None:
         fn = event.function
