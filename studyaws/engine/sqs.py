@@ -1150,23 +1150,23 @@ class Sqs:
     def _handle_target(self, queue: Queue, receipt: str) -> tuple[Message | None, int]:
         """Read a receipt handle `m<number>#<n>` (DESIGN §4): the live message it names in `queue`
         (None if that message is gone) and its `n`, or raise ReceiptHandleIsInvalid."""
-        mid, sep, n_text = receipt.partition("#")
-        n = int(n_text) if sep and n_text.isdigit() and n_text.isascii() else 0
+        mid, _sep, n_text = receipt.partition("#")
         msg = queue.messages.get(mid)
-        if msg is None:
+        n = int(n_text) if n_text.isdigit() and n_text.isascii() else 0  # "" when no "#"
+        if msg is not None:
+            if msg.first_handle <= n <= msg.receives:
+                return msg, n  # the common case: a handle of a live message of this queue
+        elif n >= 1:
+            # A message that is gone (deleted, expired, moved): the handle is still well formed.
             number = mid[1:]
-            if not (
+            if (
                 mid[:1] == "m"
                 and number.isdigit()
                 and number.isascii()
                 and 1 <= int(number) <= self.world.message_count
             ):
-                n = 0
-        elif n < msg.first_handle or n > msg.receives:
-            n = 0  # a handle of another queue, or one not issued yet
-        if n < 1:
-            raise ReceiptHandleIsInvalid(f'The input receipt handle "{receipt}" is not valid.')
-        return msg, n
+                return None, n
+        raise ReceiptHandleIsInvalid(f'The input receipt handle "{receipt}" is not valid.')
 
     @staticmethod
     def _check_fifo_handle(queue: Queue, msg: Message, n: int, receipt: str) -> None:
