@@ -228,7 +228,7 @@ def run(
     setup = StepRun(0, None, tuple(runner.line(line, texts, None) for line in scenario.setup), {})
     steps: list[StepRun] = []
     for number, step in enumerate(scenario.steps, start=1):
-        before = session.world.snapshot()
+        before = dict(session.world.snapshot())  # the JSON edge: plain data from here on
         created_before = session.world.message_count
         try:
             lines = tuple(
@@ -269,7 +269,7 @@ class _Runner:
 
     def _frame(self) -> Frame:
         world = self.session.world
-        return Frame(world.now_ms, self._new_events(), world.snapshot())
+        return Frame(world.now_ms, self._new_events(), dict(world.snapshot()))
 
     def _tick(self, text: str, command: Command) -> LineRun:
         world = self.session.world
@@ -299,7 +299,7 @@ class _Runner:
         except SandboxSyntaxError as exc:
             raise ScenarioRunError(line.loc, "SA501", f"'{text}': {exc.message}") from None
         assert outcome is not None
-        result = outcome.result
+        result: dict[str, Any] = dict(outcome.result)
         error = result.get("error", {}).get("code") if not result.get("ok") else None
         if "status" in result and fails is None:
             error = None  # a throttled invoke (429) is an outcome to predict, not a bad line

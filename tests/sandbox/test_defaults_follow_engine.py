@@ -20,7 +20,6 @@ from studyaws.content.loader import load_course
 from studyaws.engine import autoscaling, esm, sqs
 from studyaws.engine.lambda_ import config as lambda_config
 from studyaws.sandbox import Session
-from studyaws.scenarios.model import Scenario
 from studyaws.scenarios.run import run
 
 Snapshot = Mapping[str, Any]
@@ -152,9 +151,7 @@ def _session_snapshot(lines: tuple[str, ...]) -> Snapshot:
 
 
 def _final_snapshot(scenario_id: str) -> Snapshot:
-    scenario = load_course().scenarios[scenario_id]
-    assert isinstance(scenario, Scenario)
-    timeline = run(scenario, strict=False)
+    timeline = run(load_course().scenarios[scenario_id], strict=False)
     last = timeline.steps[-1] if timeline.steps else timeline.setup
     return last.after
 

@@ -39,7 +39,6 @@ from studyaws.engine.lambda_.config import (
 from studyaws.engine.lambda_.delivery import PAYLOAD_ASYNC_BYTES, AsyncDelivery
 from studyaws.engine.lambda_.executions import (
     PAYLOAD_SYNC_BYTES,
-    TIMEOUT_ERROR_TYPE,
     Execution,
     FunctionStats,
     InvokeResult,
@@ -62,7 +61,6 @@ __all__ = [
     "PAYLOAD_SYNC_BYTES",
     "RETRIES_DEFAULT",
     "TIMEOUT_DEFAULT_S",
-    "TIMEOUT_ERROR_TYPE",
     "TIMEOUT_MAX_S",
     "Alias",
     "AsyncConfig",

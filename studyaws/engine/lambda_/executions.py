@@ -22,7 +22,7 @@ from typing import Any, Final, NamedTuple, TypedDict
 
 from studyaws.engine import events as ev
 from studyaws.engine.clock import STATE
-from studyaws.engine.errors import TooManyRequestsException
+from studyaws.engine.errors import LAMBDA_TIMEOUT_ERROR_TYPE, TooManyRequestsException
 from studyaws.engine.lambda_.config import (
     MEMORY_MIN_MB,
     ONE_VCPU_MB,
@@ -37,8 +37,6 @@ PRICE_PER_REQUEST: Final = 0.20 / 1_000_000  # lambda_pricing
 PRICE_PER_GB_S: Final = 0.0000166667  # lambda_pricing (x86 list price)
 FREE_REQUESTS: Final = 1_000_000  # lambda_free_tier_requests
 FREE_GB_S: Final = 400_000  # lambda_free_tier_gbs
-# lambda_timeout_max: the errorType of an execution stopped at its timeout.
-TIMEOUT_ERROR_TYPE: Final = "Sandbox.Timedout"
 
 
 class Outcome(NamedTuple):
@@ -64,7 +62,7 @@ class Outcome(NamedTuple):
         """Stopped at the timeout; `vpc` when a network call with no route out hung it."""
         return cls(
             timeout_s * 1000,
-            TIMEOUT_ERROR_TYPE,
+            LAMBDA_TIMEOUT_ERROR_TYPE,
             f"Task timed out after {timeout_s} seconds",
             None,
             vpc,
@@ -76,7 +74,7 @@ class Outcome(NamedTuple):
 
     @property
     def timed_out(self) -> bool:
-        return self.error_type == TIMEOUT_ERROR_TYPE
+        return self.error_type == LAMBDA_TIMEOUT_ERROR_TYPE
 
 
 class Payload:
