@@ -1,15 +1,20 @@
 """Where moto diverges from AWS: the engine follows AWS, and moto's behaviour is pinned here so
 docs/fidelity.md stays true (if moto changes, this test says which row to update).
 
-Each row: a scenario, what AWS does (asserted on the engine), what moto 5.x does.
+The list of divergences is data, `studyaws.live.divergences.MOTO_DIVERGENCES` (`studyaws verify`
+reads it too); every row it marks `pinned` has a scenario here: what AWS does (asserted on the
+engine), what moto 5.x does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from studyaws.live.divergences import MOTO_DIVERGENCES
 
 from .test_moto_differential import bodies
 from .test_moto_sns import arrived, setup
@@ -124,6 +129,14 @@ def fifo_08(d: Any) -> Any:
     return d.counts("q.fifo")
 
 
+def queue_attribute_range(d: Any) -> Any:
+    """CreateQueue with a visibility timeout over 12 hours or a delay over 15 minutes."""
+    return (
+        d.error(lambda: d.create("a", vt=43_201)),
+        d.error(lambda: d.create("b", delay=901)),
+    )
+
+
 def sns_03_exists_false(d: Any) -> Any:
     """`exists: false` never matches a message without any attributes."""
     setup(d, ("q", {"policy": {"store": [{"exists": False}]}}))
@@ -153,6 +166,11 @@ def sns_05_eleven_attributes(d: Any) -> Any:
 ROWS: dict[str, tuple[Callable[[Any], Any], Any, Any]] = {
     # case: (scenario, AWS (and the engine), moto)
     "SQS-05": (sqs_05, None, "InvalidParameterValue"),
+    "SQS-queue-attribute-range": (
+        queue_attribute_range,
+        ("InvalidParameterValue", "InvalidParameterValue"),
+        (None, None),
+    ),
     "SQS-08": (sqs_08, "InvalidParameterValue", None),
     "SQS-09a": (sqs_09a, "InvalidParameterValue", "ReceiptHandleIsInvalid"),
     "SQS-09b": (sqs_09b, (1, 0, 0), (0, 1, 0)),
@@ -180,7 +198,28 @@ ROWS: dict[str, tuple[Callable[[Any], Any], Any, Any]] = {
 }
 
 
-@pytest.mark.parametrize("case", list(ROWS))
+PINNED = [d.id for d in MOTO_DIVERGENCES.values() if d.pinned]
+FIDELITY = Path(__file__).resolve().parents[2] / "docs" / "fidelity.md"
+
+
+def test_every_pinned_divergence_has_a_scenario() -> None:
+    """The one list of documented moto divergences and the scenarios here name the same rows."""
+    assert set(ROWS) == set(PINNED)
+
+
+def test_fidelity_table_shows_the_divergence_list() -> None:
+    """docs/fidelity.md's "Where moto diverges" table has one row per documented divergence."""
+    text = FIDELITY.read_text(encoding="utf-8")
+    section = text.split("## Where moto diverges", 1)[1].split("\n## ", 1)[0]
+    rows = [
+        line.split("|")[1].strip()
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith("| case") and "---" not in line
+    ]
+    assert sorted(rows) == sorted(d.row for d in MOTO_DIVERGENCES.values())
+
+
+@pytest.mark.parametrize("case", PINNED)
 def test_engine_follows_aws_where_moto_diverges(case: str, engine: Any, moto: Any) -> None:
     scenario, aws, moto_does = ROWS[case]
     assert scenario(engine) == aws
