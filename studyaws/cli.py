@@ -27,6 +27,15 @@ app = typer.Typer(
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+AgainstOpt = Annotated[
+    Optional[str],  # noqa: UP045 (typer needs Optional here)
+    typer.Option(
+        "--against",
+        help="A real endpoint: a URL (moto server, LocalStack, ElasticMQ) or 'aws'.",
+        metavar="URL|aws",
+    ),
+]
+YesOpt = Annotated[bool, typer.Option("--yes", help="Don't ask for confirmation.")]
 
 
 def _env(ctx: typer.Context) -> Env:
@@ -248,14 +257,68 @@ def sandbox(
     ] = None,
     json_output: JsonOpt = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the simulation.")] = 0,
+    against: AgainstOpt = None,
+    yes: YesOpt = False,
 ) -> None:
     """A playground: type SQS/SNS/Lambda commands against the simulated AWS.
 
     Example: printf 'create-queue q\\nsend q hello\\nreceive q\\n' | studyaws sandbox --script -
+
+    With --against, the script's SQS and SNS commands also run on a real endpoint, and the model
+    and the endpoint are shown side by side.
     """
+    if against is not None:
+        from studyaws.ui import verify as verify_ui
+
+        _done(
+            verify_ui.sandbox_against(
+                _env(ctx),
+                script=script,
+                against=against,
+                json_output=json_output,
+                seed=seed,
+                yes=yes,
+            )
+        )
+        return
     from studyaws.ui import sandbox as sandbox_ui
 
     _done(sandbox_ui.sandbox(_env(ctx), script=script, json_output=json_output, seed=seed))
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    against: AgainstOpt = None,
+    only: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--only", help="Only the cases whose name starts with PREFIX.", metavar="PREFIX"
+        ),
+    ] = None,
+    json_output: JsonOpt = False,
+    cleanup: Annotated[
+        bool,
+        typer.Option("--cleanup", help="Delete leftovers named studyaws-verify-… and stop."),
+    ] = False,
+    yes: YesOpt = False,
+) -> None:
+    """Is the model right? Run the verification cases on a real SQS/SNS API and compare.
+
+    Example: studyaws verify --against http://127.0.0.1:5000   (a moto server)
+    """
+    from studyaws.ui import verify as verify_ui
+
+    _done(
+        verify_ui.verify(
+            _env(ctx),
+            against=against,
+            only=only,
+            json_output=json_output,
+            cleanup_only=cleanup,
+            yes=yes,
+        )
+    )
 
 
 @app.command()
