@@ -77,7 +77,7 @@ def run_model(lines: Sequence[str], seed: int = 0) -> list[ModelStep]:
         except SandboxSyntaxError as exc:
             raise ScriptLineError(number, exc.message) from None
         if outcome is not None:
-            steps.append(ModelStep(number, line, outcome.result))
+            steps.append(ModelStep(number, line, dict(outcome.result)))
     return steps
 
 
