@@ -165,18 +165,30 @@ def diagrams(
 def quiz(
     ctx: typer.Context,
     topic: Annotated[str, typer.Argument(help="Topic id, or 'all'.")],
-    n: Annotated[int, typer.Option("-n", help="Number of questions.", min=1)] = 10,
+    n: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("-n", help="Number of questions (10; an exam: 65, or the whole bank).", min=1),
+    ] = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Same seed, same quiz.")] = None,  # noqa: UP045
     concept: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--concept", help="Only questions about this concept."),
     ] = None,
-    exam: Annotated[bool, typer.Option("--exam", help="Timed; feedback at the end.")] = False,
+    exam: Annotated[
+        bool, typer.Option("--exam", help="A timed mock exam: no hints, feedback at the end.")
+    ] = False,
+    minutes: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--minutes", help="The exam's time (default: 2 minutes a question)."),
+    ] = None,
+    flagged: Annotated[
+        bool, typer.Option("--flagged", help="Only the questions you flagged (f).")
+    ] = False,
     json_output: JsonOpt = False,
 ) -> None:
     """Test yourself; every answer explained, every miss remembered.
 
-    Example: studyaws quiz lambda -n 5 --seed 7
+    Example: studyaws quiz lambda -n 5 --seed 7; studyaws quiz all --exam
     """
     from studyaws.ui import quiz as quiz_ui
 
@@ -188,6 +200,8 @@ def quiz(
             seed=seed,
             concept=concept,
             exam=exam,
+            minutes=minutes,
+            flagged=flagged,
             json_output=json_output,
         )
     )
@@ -197,15 +211,24 @@ def quiz(
 def review(
     ctx: typer.Context,
     n: Annotated[int, typer.Option("-n", help="At most this many questions.", min=1)] = 20,
+    ahead: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--ahead", help="Also what falls due within this time, e.g. 30m.", metavar="D"
+        ),
+    ] = None,
+    missed: Annotated[
+        bool, typer.Option("--missed", help="Drill today's misses now, due or not.")
+    ] = False,
     json_output: JsonOpt = False,
 ) -> None:
     """Answer the questions spaced repetition says are due, most overdue first.
 
-    Example: studyaws review -n 10
+    Example: studyaws review -n 10; studyaws review --ahead 30m
     """
     from studyaws.ui import quiz as quiz_ui
 
-    _done(quiz_ui.review(_env(ctx), n=n, json_output=json_output))
+    _done(quiz_ui.review(_env(ctx), n=n, ahead=ahead, missed=missed, json_output=json_output))
 
 
 @app.command()

@@ -154,6 +154,7 @@ class Question:
     tolerance: float = 0.0
     scenario: str | None = None
     checkpoint: str | None = None
+    step: int | None = None  # predict: the scenario step the checkpoint is asked at
     replaces: str | None = None
     domain: str | None = None
 

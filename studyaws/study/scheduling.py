@@ -4,9 +4,11 @@ Rules:
 - Ratings (a project decision, fsrs-notes §8): wrong or skipped ⇒ Again; right after a hint ⇒
   Hard; right ⇒ Good; right and quick (an interactive answer within `QUICK_MS`) ⇒ Easy. Piped
   answers have no meaningful duration, so they are never Easy.
-- No learning steps: a study CLI is rarely reopened within ten minutes, so a first answer goes
-  straight to the Review state (Again or Hard ⇒ 1 day, Good ⇒ 2 days, Easy ⇒ 8 days with the default
-  weights). Lapses likewise come back the next day, not in ten minutes.
+- One learning step and one relearning step of `STEP` (5 minutes), as Anki and FSRS do for a
+  miss: a question answered wrong (or skipped) is due again in 5 minutes, so `review` practises
+  today's misses the same day (`review --ahead 30m` even sooner); right after a hint (Hard) it
+  is due in 7.5 minutes. Right the first time (Good) goes straight to the Review state: 2 days,
+  Easy 8 days with the default weights. A lapse of a learnt question relearns in 5 minutes too.
 - No fuzzing: fsrs fuzzes with the module-level `random`, which would make schedules unreproducible.
 - Card ids are stable ints derived from question ids (crc32), never fsrs's time-based default.
 - Times are passed in and must be UTC. `fsrs` is imported on first use only (start-up time).
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from fsrs import Scheduler
 
 QUICK_MS = 10_000
+STEP_MINUTES = 5
 
 
 class Rating(IntEnum):
@@ -56,7 +59,7 @@ def scheduler() -> Scheduler:
 
     from fsrs import Scheduler
 
-    steps: tuple[timedelta, ...] = ()
+    steps = (timedelta(minutes=STEP_MINUTES),)
     return Scheduler(learning_steps=steps, relearning_steps=steps, enable_fuzzing=False)
 
 

@@ -68,6 +68,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX reviews_answered_at ON reviews (answered_at)",
         "CREATE INDEX reviews_question ON reviews (question_id, answered_at)",
     ),
+    # 2 → 3: the learner's flags on questions ("ask me again", "this key looks wrong").
+    (
+        """CREATE TABLE flags (
+            question_id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL,
+            flagged_at TEXT NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -293,6 +301,16 @@ class Store:
             raise
         return due
 
+    def set_flag(self, question_id: str, topic: str, flagged: bool, now: datetime) -> None:
+        """Flag a question (or take the flag off): one statement, so one transaction."""
+        if flagged:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO flags (question_id, topic, flagged_at) VALUES (?, ?, ?)",
+                (question_id, topic, iso(now)),
+            )
+        else:
+            self.conn.execute("DELETE FROM flags WHERE question_id = ?", (question_id,))
+
     def reset(self, topic: str | None = None) -> int:
         """Forget the cards and answers of one topic (or all). Returns how many cards went."""
         where, args = ("", ()) if topic is None else (" WHERE topic = ?", (topic,))
@@ -301,6 +319,7 @@ class Store:
             count = self.conn.execute(f"SELECT count(*) FROM cards{where}", args).fetchone()[0]
             self.conn.execute(f"DELETE FROM cards{where}", args)
             self.conn.execute(f"DELETE FROM reviews{where}", args)
+            self.conn.execute(f"DELETE FROM flags{where}", args)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -338,6 +357,11 @@ class Store:
             )
             for r in rows
         ]
+
+    def flags(self) -> dict[str, datetime]:
+        """Flagged question ids, with when they were flagged."""
+        rows = self.conn.execute("SELECT question_id, flagged_at FROM flags").fetchall()
+        return {r[0]: from_iso(r[1]) for r in rows}
 
     def dues(self) -> dict[str, datetime]:
         rows = self.conn.execute("SELECT question_id, due FROM cards").fetchall()

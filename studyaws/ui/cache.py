@@ -5,9 +5,11 @@ with rich cost more than everything else `learn` does, and both depend only on t
 the studyaws version and the output settings. So the first run stores its result and later runs
 reuse it, like `man` keeps formatted pages:
 
-- the key is a hash of the studyaws version, the size and mtime of the modules that read and draw
-  content, every content file's path, size and mtime, and (for pages) the topic, section, width
-  and colour mode; any edit to content or to that code gives a new key;
+- the key is a hash of the studyaws version, the size and mtime of every module that computes
+  what is cached (`code_files`: the content reader, the engine, the sandbox and the scenario
+  runner that answer the predictions, the renderer), every content file's path, size and mtime,
+  and (for pages) the topic, section, width and colour mode; any edit to content or to that code,
+  an upgrade included, gives a new key;
 - the cache lives in `env.cache_dir`: `STUDYAWS_HOME/cache` when that is set, else the platform's
   user cache dir; an `Env` built for a test caches nothing;
 - a cache that can't be read or written is ignored: it is never a reason to fail.
@@ -33,14 +35,21 @@ MAX_ENTRIES = 64
 _CODE = Path(__file__).resolve().parent.parent  # the studyaws package
 
 
+CODE_PACKAGES = ("content", "engine", "sandbox", "scenarios", "study", "ui")
+
+
+def code_files() -> list[Path]:
+    """The modules whose code decides what is cached: a change to any of them is a new key."""
+    return [p for package in CODE_PACKAGES for p in sorted((_CODE / package).rglob("*.py"))]
+
+
 def content_fingerprint(extra_dirs: Sequence[Path]) -> str:
     """What a cached course or page depends on: the content files and the code that reads and
     draws them (so a changed renderer in a checkout never serves an old page)."""
     digest = hashlib.sha256(__version__.encode())
-    for package in ("content", "scenarios", "ui"):
-        for path in sorted((_CODE / package).glob("*.py")):
-            stat = path.stat()
-            digest.update(f"\0{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for path in code_files():
+        stat = path.stat()
+        digest.update(f"\0{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     for root in (bundled_content_dir(), *extra_dirs):
         digest.update(f"\0root:{root.resolve()}".encode())
         if not root.exists():

@@ -41,18 +41,18 @@ def find_topic(course: Course, topic_id: str) -> Topic:
 def all_questions(env: Env, course: Course) -> tuple[Question, ...]:
     """The bank plus one `predict` question per scenario checkpoint, answered by the engine.
 
-    Playing every scenario takes a few milliseconds each, so the result is cached with the course.
+    Playing every scenario takes a few milliseconds each, so the result is cached with the course,
+    under a key of the content files *and* the code that plays them (the engine, the sandbox, the
+    scenario runner): an upgrade that changes a rule of the engine changes the answers at once.
     """
-    from studyaws.ui.cache import cached, key
+    from studyaws.ui.cache import cached, content_fingerprint
 
     def build() -> tuple[Question, ...]:
         from studyaws.scenarios.questions import predict_questions
 
         return tuple(predict_questions(course.scenarios.values()))
 
-    # Keyed by the scenarios themselves (frozen data, stable repr), not by the files behind them.
-    scenarios = sorted(course.scenarios.items())
-    predicted = cached(env, f"predict-{key(scenarios)}", build)
+    predicted = cached(env, f"predict-{content_fingerprint(env.content_dirs)}", build)
     return course.questions + predicted
 
 

@@ -286,9 +286,9 @@ def _reset(env: Env, topic: str, *, yes: bool, json_output: bool) -> int:
             raise UsageError(f"--reset forgets {what}: add --yes to confirm (no terminal to ask)")
         prompter = env.prompter
         if prompter is None:
-            from studyaws.ui.prompts import QuestionaryPrompter
+            from studyaws.ui.prompts import TerminalPrompter
 
-            prompter = QuestionaryPrompter()
+            prompter = TerminalPrompter()
         if not prompter.confirm(f"Forget {what}? This can't be undone.", default=False):
             env.console.print("Nothing was reset.")
             return int(ExitStatus.OK)

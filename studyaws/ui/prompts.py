@@ -1,12 +1,21 @@
-"""Asking the learner: the `Prompter` protocol, questionary's adapter, and a scripted one for tests.
+"""Asking the learner: the `Prompter` protocol, the terminal's prompts, a scripted one for tests.
 
 Rules:
-- questionary (and prompt_toolkit) are imported here only, and only when a question is actually
-  asked interactively: `studyaws --help` and piped quizzes never pay for them.
-- `unsafe_ask()` everywhere, so Ctrl-C is a `KeyboardInterrupt` the quiz turns into its summary and
-  exit 130, never a silent `None`.
-- Every prompt offers a skip (`?`) and, when the question has one, a hint (`h`). They come back as
-  `Action.SKIP` / `Action.HINT`, never as an answer.
+- The terminal prompts are prompt_toolkit applications, imported here only and only when a
+  question is actually asked interactively: `studyaws --help` and piped quizzes never pay for
+  them. questionary is used for a yes/no confirmation only.
+- A question's choices are drawn by the prompt itself, each one whole: wrapped at word boundaries
+  to the terminal's width with a hanging indent, never cut. The picked one is marked, and what the
+  prompt drew stays on the screen when it is answered, so scrollback keeps question and answer.
+- Nothing is answered by accident: Enter confirms only a choice the learner picked (a number, the
+  arrows or space). A "choose two" question takes exactly two; an order question takes every item
+  once, and Backspace takes back the last one placed.
+- Every prompt offers a skip (`s` or `?`), a flag (`f`) and, when the question has one and the
+  quiz allows it, a hint (`h`). They come back as `Action`s, never as an answer. A number is typed:
+  there the words `?`, `h` and `f` (alone on the line) do the same.
+- With a deadline (an exam), the prompt shows the time left, updated while the learner thinks; at
+  the deadline it ends by itself with `Action.TIMEUP`.
+- Ctrl-C is a `KeyboardInterrupt`, never a silent `None`.
 - Indexes are 0-based positions in the `choices` given (the quiz's shuffled display order).
 - The scripted prompter answers from a list and records what it was asked; when the list runs out
   it raises `EOFError`, which the quiz treats like the end of piped input.
@@ -14,11 +23,14 @@ Rules:
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
+    from prompt_toolkit.formatted_text import StyleAndTextTuples
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
@@ -26,47 +38,181 @@ if TYPE_CHECKING:
 class Action(Enum):
     SKIP = "skip"
     HINT = "hint"
+    FLAG = "flag"
+    TIMEUP = "timeup"
 
 
 Validator = Callable[[str], "str | None"]
+Kind = Literal["single", "multi", "order", "truefalse", "number"]
+Reply = int | tuple[int, ...] | str | bool | Action
 
-SKIP_KEY = "?"
+SKIP_KEYS = ("s", "?")
 HINT_KEY = "h"
+FLAG_KEY = "f"
 
 
-def keys_help(*, hint: bool, multi: bool = False) -> str:
-    parts = ["↑↓ move", "space pick, enter done" if multi else "enter choose"]
-    if hint:
-        parts.append(f"{HINT_KEY} hint")
-    parts.append(f"{SKIP_KEY} skip")
-    return "(" + " · ".join(parts) + ")"
+@dataclass(frozen=True)
+class Ask:
+    """What to ask: the kind, the choices (shown whole), and which actions are offered."""
+
+    kind: Kind
+    choices: tuple[str, ...] = ()
+    need: int | None = None  # multi: how many to pick ("choose two")
+    hint: bool = False
+    flagged: bool = False
+    deadline: float | None = None  # on `clock`: the prompt ends by itself then
+    clock: Callable[[], float] | None = None
+    warn_at: float | None = None  # seconds left from which the time is shown as short
+    number_help: str = ""
+    validate: Validator | None = None
+
+
+def time_text(seconds: float) -> str:
+    whole = max(0, int(seconds + 0.999))
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class Prompter(Protocol):
-    def choose(self, message: str, choices: Sequence[str], *, hint: bool) -> int | Action:
-        """One of `choices` (arrow keys + enter)."""
+    def ask(self, ask: Ask) -> Reply:
+        """The learner's answer to `ask` (an index, indexes, a bool, a text) or an Action."""
         ...
 
-    def choose_many(
-        self, message: str, choices: Sequence[str], *, hint: bool
-    ) -> tuple[int, ...] | Action:
-        """Any number (at least one) of `choices` (space to pick, enter when done)."""
-        ...
-
-    def arrange(
-        self, message: str, items: Sequence[str], *, hint: bool
-    ) -> tuple[int, ...] | Action:
-        """Every item once, in an order: picked one after another."""
-        ...
-
-    def enter(self, message: str, *, hint: bool, validate: Validator) -> str | Action:
-        """A line of text; `validate` returns a problem to show, or None when the text is fine."""
+    def key(self, keys: str, allowed: Sequence[str]) -> str:
+        """Show `keys` (what each key does) and wait for one of `allowed` (`enter` for Enter)."""
         ...
 
     def confirm(self, message: str, *, default: bool = False) -> bool: ...
 
 
-class QuestionaryPrompter:
+# -- the choices, as the prompt draws them -------------------------------------------------------
+
+
+@dataclass
+class ChoiceState:
+    """A choice prompt's state, apart from the terminal (tested on its own)."""
+
+    ask: Ask
+    cursor: int | None = None
+    picked: list[int] = field(default_factory=list)  # multi: the set; order: in order
+    message: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.ask.choices)
+
+    def press(self, key: str) -> Reply | None:
+        """One key: the reply when the prompt is answered, else None (the state changed)."""
+        self.message = ""
+        kind = self.ask.kind
+        if key in SKIP_KEYS:
+            return Action.SKIP
+        if key == HINT_KEY and self.ask.hint:
+            return Action.HINT
+        if key == FLAG_KEY:
+            return Action.FLAG
+        if key.isdigit() and 1 <= int(key) <= self.count:
+            self.cursor = int(key) - 1
+            if kind in ("multi", "order"):
+                self.pick(self.cursor)
+            return None
+        if key in ("down", "j", "tab"):
+            self.cursor = 0 if self.cursor is None else (self.cursor + 1) % self.count
+        elif key in ("up", "k", "s-tab"):
+            self.cursor = self.count - 1 if self.cursor is None else (self.cursor - 1) % self.count
+        elif key == "space":
+            if self.cursor is None:
+                self.message = "Move to a choice first (↑↓ or its number)."
+            elif kind in ("multi", "order"):
+                self.pick(self.cursor)
+        elif key == "backspace" and kind == "order" and self.picked:
+            self.picked.pop()
+        elif key == "enter":
+            return self.confirm()
+        elif key == HINT_KEY:
+            self.message = "No hint here."
+        else:
+            self.message = self.keys()
+        return None
+
+    def pick(self, index: int) -> None:
+        if self.ask.kind == "multi":
+            if index in self.picked:
+                self.picked.remove(index)
+            else:
+                self.picked.append(index)
+        elif index not in self.picked:
+            self.picked.append(index)
+            if len(self.picked) == self.count - 1:  # the last one can only go last
+                self.picked.append(next(i for i in range(self.count) if i not in self.picked))
+
+    def confirm(self) -> Reply | None:
+        kind = self.ask.kind
+        if kind in ("single", "truefalse"):
+            if self.cursor is None:
+                self.message = f"Pick one first: a number 1–{self.count} or ↑↓, then Enter."
+                return None
+            return self.cursor == 0 if kind == "truefalse" else self.cursor
+        if kind == "multi":
+            need = self.ask.need
+            if not self.picked or (need is not None and len(self.picked) != need):
+                want = f"exactly {need}" if need else "at least one"
+                self.message = f"Pick {want}: you have {len(self.picked)}."
+                return None
+            return tuple(sorted(self.picked))
+        if len(self.picked) != self.count:
+            self.message = f"Place every item: {len(self.picked)} of {self.count} so far."
+            return None
+        return tuple(self.picked)
+
+    def keys(self) -> str:
+        parts = []
+        kind = self.ask.kind
+        if kind in ("single", "truefalse"):
+            parts.append(f"1–{self.count} or ↑↓ pick · Enter confirm")
+        elif kind == "multi":
+            need = f"{self.ask.need} " if self.ask.need else ""
+            parts.append(f"pick {need}(number or space) · Enter confirm")
+        else:
+            parts.append("numbers in order (or space) · Backspace undo · Enter confirm")
+        if self.ask.hint:
+            parts.append("h hint")
+        parts.append("s skip")
+        parts.append("f unflag" if self.ask.flagged else "f flag")
+        return " · ".join(parts)
+
+    def status(self) -> str:
+        if self.ask.kind == "multi" and self.picked:
+            return "Picked: " + ", ".join(str(i + 1) for i in sorted(self.picked))
+        if self.ask.kind == "order" and self.picked:
+            return "Order so far: " + " → ".join(str(i + 1) for i in self.picked)
+        return ""
+
+    def lines(self, width: int) -> list[tuple[str, bool]]:
+        """The choices as (line, is the cursor's), each wrapped whole with a hanging indent."""
+        out: list[tuple[str, bool]] = []
+        for i, text in enumerate(self.ask.choices):
+            mark = "›" if i == self.cursor else " "
+            box = ""
+            if self.ask.kind == "multi":
+                box = "[x] " if i in self.picked else "[ ] "
+            elif self.ask.kind == "order":
+                box = f"[{self.picked.index(i) + 1}] " if i in self.picked else "[ ] "
+            head = f"{mark} {i + 1}. {box}"
+            wrapped = textwrap.wrap(
+                text,
+                max(10, width - len(head) - 1),
+                break_on_hyphens=False,
+                break_long_words=True,
+            ) or [""]
+            out.append((head + wrapped[0], i == self.cursor))
+            out.extend((" " * len(head) + rest, i == self.cursor) for rest in wrapped[1:])
+        return out
+
+
+# -- the terminal ---------------------------------------------------------------------------------
+
+
+class TerminalPrompter:
     """The real prompts. `input`/`output` are for tests (`create_pipe_input()`, `DummyOutput()`)."""
 
     def __init__(self, *, input: Input | None = None, output: Output | None = None) -> None:
@@ -76,95 +222,199 @@ class QuestionaryPrompter:
         if output is not None:
             self._io["output"] = output
 
-    # questionary's question objects are untyped; keep Any at this edge only.
-    def _ask(self, question: Any, *, hint: bool) -> Any:
-        bindings = question.application.key_bindings
+    def ask(self, ask: Ask) -> Reply:
+        if ask.kind == "number":
+            return self._number(ask)
+        return self._choices(ask)
 
-        @bindings.add(SKIP_KEY, eager=True)  # type: ignore[untyped-decorator]
-        def _skip(event: Any) -> None:
-            event.app.exit(result=Action.SKIP)
+    def _app(self, body: Any, bindings: Any, ask: Ask, *, focus: Any = None) -> Any:
+        from prompt_toolkit.application import Application
+        from prompt_toolkit.layout import Layout
+        from prompt_toolkit.styles import Style
 
-        if hint:
+        style = Style.from_dict(
+            {"cursor": "reverse", "keys": "fg:ansibrightblack", "warn": "fg:ansiyellow bold"}
+        )
+        app: Any = Application(
+            layout=Layout(body, focused_element=focus),
+            key_bindings=bindings,
+            style=style,
+            full_screen=False,
+            erase_when_done=False,
+            refresh_interval=0.5 if ask.deadline is not None else None,
+            **self._io,
+        )
+        if ask.deadline is not None and ask.clock is not None:
+            deadline, clock = ask.deadline, ask.clock
 
-            @bindings.add(HINT_KEY, eager=True)  # type: ignore[untyped-decorator]
-            def _hint(event: Any) -> None:
+            def check_time(app: Any) -> None:
+                if clock() >= deadline and not app.is_done and not app.future.done():
+                    app.exit(result=Action.TIMEUP)
+
+            app.before_render += check_time
+        return app
+
+    def _footer(self, ask: Ask, keys: Callable[[], str], extra: Callable[[], str]) -> Any:
+        from prompt_toolkit.application import get_app
+        from prompt_toolkit.layout import Window
+        from prompt_toolkit.layout.controls import FormattedTextControl
+
+        def text() -> StyleAndTextTuples:
+            if get_app().is_done:
+                return []
+            out: StyleAndTextTuples = []
+            status = extra()
+            if status:
+                out.append(("", status + "\n"))
+            if ask.flagged:
+                out.append(("class:warn", "⚑ flagged  "))
+            if ask.deadline is not None and ask.clock is not None:
+                left = ask.deadline - ask.clock()
+                short = ask.warn_at is not None and left <= ask.warn_at
+                out.append(("class:warn" if short else "", f"⏱ {time_text(left)} left  "))
+            out.append(("class:keys", keys()))
+            return out
+
+        return Window(FormattedTextControl(text), wrap_lines=True, dont_extend_height=True)
+
+    def _choices(self, ask: Ask) -> Reply:
+        from prompt_toolkit.application import get_app
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.keys import Keys
+        from prompt_toolkit.layout import HSplit, Window
+        from prompt_toolkit.layout.controls import FormattedTextControl
+
+        state = ChoiceState(ask)
+
+        def body() -> StyleAndTextTuples:
+            width = get_app().output.get_size().columns
+            out: StyleAndTextTuples = []
+            for line, current in state.lines(width):
+                out.append(("class:cursor" if current and not get_app().is_done else "", line))
+                out.append(("", "\n"))
+            return out[:-1]
+
+        bindings = KeyBindings()
+
+        def handle(name: str) -> Callable[[Any], None]:
+            def press(event: Any) -> None:
+                reply = state.press(name)
+                if reply is not None:
+                    event.app.exit(result=reply)
+
+            return press
+
+        names = {
+            Keys.Up: "up",
+            Keys.Down: "down",
+            Keys.Tab: "tab",
+            Keys.BackTab: "s-tab",
+            Keys.Enter: "enter",
+            Keys.Backspace: "backspace",
+            " ": "space",
+        }
+        for key, name in names.items():
+            bindings.add(key)(handle(name))
+        for char in "0123456789jkhfs?":
+            bindings.add(char)(handle(char))
+
+        @bindings.add(Keys.ControlC)
+        def _interrupt(event: Any) -> None:
+            event.app.exit(exception=KeyboardInterrupt)
+
+        @bindings.add(Keys.Any)
+        def _other(event: Any) -> None:
+            state.message = state.keys()
+
+        footer = self._footer(ask, state.keys, lambda: state.message or state.status())
+        layout = HSplit(
+            [Window(FormattedTextControl(body), wrap_lines=False, dont_extend_height=True), footer]
+        )
+        reply: Reply = self._app(layout, bindings, ask).run()
+        return reply
+
+    def _number(self, ask: Ask) -> Reply:
+        from prompt_toolkit.buffer import Buffer
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.keys import Keys
+        from prompt_toolkit.layout import HSplit, VSplit, Window
+        from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
+
+        message = [""]
+        buffer = Buffer(multiline=False)
+        bindings = KeyBindings()
+
+        @bindings.add(Keys.Enter)
+        def _enter(event: Any) -> None:
+            text = buffer.text.strip()
+            word = text.lower()
+            if word in ("", *SKIP_KEYS, "skip"):
+                event.app.exit(result=Action.SKIP)
+            elif word in (HINT_KEY, "hint") and ask.hint:
                 event.app.exit(result=Action.HINT)
+            elif word in (FLAG_KEY, "flag"):
+                event.app.exit(result=Action.FLAG)
+            else:
+                problem = ask.validate(text) if ask.validate is not None else None
+                if problem is None:
+                    event.app.exit(result=text)
+                else:
+                    message[0] = problem
 
-        return question.unsafe_ask()
+        @bindings.add(Keys.ControlC)
+        def _interrupt(event: Any) -> None:
+            event.app.exit(exception=KeyboardInterrupt)
 
-    def choose(self, message: str, choices: Sequence[str], *, hint: bool) -> int | Action:
-        import questionary
+        def keys() -> str:
+            parts = [ask.number_help or "a number", "Enter confirm", "? skip"]
+            if ask.hint:
+                parts.append("h hint")
+            parts.append("f unflag" if ask.flagged else "f flag")
+            return " · ".join(parts)
 
-        question = questionary.select(
-            message,
-            choices=[questionary.Choice(title=text, value=i) for i, text in enumerate(choices)],
-            instruction=keys_help(hint=hint),
-            use_shortcuts=False,
-            **self._io,
+        control = BufferControl(buffer=buffer)
+        line = VSplit(
+            [
+                Window(FormattedTextControl("Your answer: "), dont_extend_width=True),
+                Window(control, height=1),
+            ]
         )
-        result = self._ask(question, hint=hint)
-        return result if isinstance(result, Action) else int(result)
+        layout = HSplit([line, self._footer(ask, keys, lambda: message[0])])
+        reply: Reply = self._app(layout, bindings, ask, focus=control).run()
+        return reply
 
-    def choose_many(
-        self, message: str, choices: Sequence[str], *, hint: bool
-    ) -> tuple[int, ...] | Action:
-        import questionary
+    def key(self, keys: str, allowed: Sequence[str]) -> str:
+        from prompt_toolkit.application import Application, get_app
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.keys import Keys
+        from prompt_toolkit.layout import Layout, Window
+        from prompt_toolkit.layout.controls import FormattedTextControl
 
-        question = questionary.checkbox(
-            message,
-            choices=[questionary.Choice(title=text, value=i) for i, text in enumerate(choices)],
-            instruction=keys_help(hint=hint, multi=True),
-            validate=lambda picked: (
-                bool(picked) or f"Pick at least one (space), or {SKIP_KEY} to skip"
-            ),
-            **self._io,
+        bindings = KeyBindings()
+        for name in allowed:
+            key: Any = Keys.Enter if name == "enter" else name
+
+            def press(event: Any, name: str = name) -> None:
+                event.app.exit(result=name)
+
+            bindings.add(key)(press)
+
+        @bindings.add(Keys.ControlC)
+        def _interrupt(event: Any) -> None:
+            event.app.exit(exception=KeyboardInterrupt)
+
+        @bindings.add(Keys.Any)
+        def _other(event: Any) -> None:
+            return
+
+        def text() -> StyleAndTextTuples:
+            return [] if get_app().is_done else [("fg:ansibrightblack", keys)]
+
+        window = Window(FormattedTextControl(text), wrap_lines=True, dont_extend_height=True)
+        app: Any = Application(
+            layout=Layout(window), key_bindings=bindings, full_screen=False, **self._io
         )
-        result = self._ask(question, hint=hint)
-        return result if isinstance(result, Action) else tuple(sorted(int(i) for i in result))
-
-    def arrange(
-        self, message: str, items: Sequence[str], *, hint: bool
-    ) -> tuple[int, ...] | Action:
-        import questionary
-
-        order: list[int] = []
-        remaining = list(range(len(items)))
-        while len(remaining) > 1:
-            placed = "".join(f"\n   {n}. {items[i]}" for n, i in enumerate(order, start=1))
-            step = f"{message} — position {len(order) + 1} of {len(items)}:"
-            question = questionary.select(
-                (f"So far:{placed}\n  " if placed else "") + step,
-                choices=[questionary.Choice(title=items[i], value=i) for i in remaining],
-                instruction=keys_help(hint=hint and not order),
-                use_shortcuts=False,
-                **self._io,
-            )
-            result = self._ask(question, hint=hint and not order)
-            if isinstance(result, Action):
-                return result
-            order.append(int(result))
-            remaining.remove(int(result))
-        return (*order, *remaining)
-
-    def enter(self, message: str, *, hint: bool, validate: Validator) -> str | Action:
-        import questionary
-
-        def check(text: str) -> bool | str:
-            word = text.strip().lower()
-            if word in ("", SKIP_KEY) or (hint and word in ("h", "hint")):
-                return True
-            problem = validate(text)
-            return True if problem is None else problem
-
-        extra = f" ({HINT_KEY} hint, {SKIP_KEY} skip)" if hint else f" ({SKIP_KEY} skip)"
-        question = questionary.text(message + extra, validate=check, **self._io)
-        text = str(question.unsafe_ask())
-        word = text.strip().lower()
-        if word in ("", SKIP_KEY):
-            return Action.SKIP
-        if hint and word in ("h", "hint"):
-            return Action.HINT
-        return text
+        return str(app.run())
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
         import questionary
@@ -172,24 +422,32 @@ class QuestionaryPrompter:
         return bool(questionary.confirm(message, default=default, **self._io).unsafe_ask())
 
 
+# -- tests ----------------------------------------------------------------------------------------
+
 ScriptItem = Any
 
 
 class ScriptedPrompter:
     """Answers from a script, for tests. Each item answers one prompt:
 
-    - `choose`: a 0-based index, or a choice's text (exact, else a unique substring);
-    - `choose_many` / `arrange`: a list or tuple of those;
-    - `enter`: a string (validated as the real prompt would: an invalid one is recorded in
+    - a choice question: a 0-based index or a choice's text (exact, else a unique substring);
+      several of those in a list for multi and order; True/False for true or false;
+    - a number: a string (validated as the real prompt would: an invalid one is recorded in
       `rejected` and the next item is used);
+    - `key`: one of the keys offered (`enter`, `w`, `q`); when the next item is not one, the
+      prompter presses Enter and leaves the item for the next question;
     - `confirm`: a bool;
-    - any prompt: `Action.SKIP`, `Action.HINT`, or an exception (class or instance) to raise,
-      e.g. `KeyboardInterrupt`.
+    - any prompt: an `Action`, or an exception (class or instance) to raise, e.g. KeyboardInterrupt.
+
+    The multi and order replies are checked as the real prompt checks them (a "choose two" takes
+    exactly two): a reply the prompt would refuse raises AssertionError.
     """
 
     def __init__(self, script: Iterable[ScriptItem]) -> None:
         self.script = list(script)
-        self.asked: list[tuple[str, str, tuple[str, ...]]] = []
+        self.asked: list[Ask] = []
+        self.keys_shown: list[str] = []
+        self.confirms: list[str] = []
         self.rejected: list[tuple[str, str]] = []
 
     def _next(self) -> ScriptItem:
@@ -204,7 +462,7 @@ class ScriptedPrompter:
 
     @staticmethod
     def _index(item: ScriptItem, choices: Sequence[str]) -> int:
-        if isinstance(item, int):
+        if isinstance(item, int) and not isinstance(item, bool):
             if not 0 <= item < len(choices):
                 raise AssertionError(f"index {item} out of range for {list(choices)}")
             return item
@@ -216,40 +474,45 @@ class ScriptedPrompter:
             raise AssertionError(f"{text!r} matches {len(matches)} of {list(choices)}")
         return matches[0]
 
-    def choose(self, message: str, choices: Sequence[str], *, hint: bool) -> int | Action:
-        self.asked.append(("choose", message, tuple(choices)))
-        item = self._next()
-        return item if isinstance(item, Action) else self._index(item, choices)
-
-    def choose_many(
-        self, message: str, choices: Sequence[str], *, hint: bool
-    ) -> tuple[int, ...] | Action:
-        self.asked.append(("choose_many", message, tuple(choices)))
-        item = self._next()
-        if isinstance(item, Action):
-            return item
-        return tuple(sorted(self._index(i, choices) for i in item))
-
-    def arrange(
-        self, message: str, items: Sequence[str], *, hint: bool
-    ) -> tuple[int, ...] | Action:
-        self.asked.append(("arrange", message, tuple(items)))
+    def ask(self, ask: Ask) -> Reply:
+        self.asked.append(ask)
+        if ask.kind == "number":
+            while True:
+                item = self._next()
+                if isinstance(item, Action):
+                    return item
+                problem = ask.validate(str(item)) if ask.validate is not None else None
+                if problem is None:
+                    return str(item)
+                self.rejected.append((str(item), problem))
         item = self._next()
         if isinstance(item, Action):
             return item
-        return tuple(self._index(i, items) for i in item)
+        if ask.kind == "truefalse":
+            return bool(item) if isinstance(item, bool) else self._index(item, ask.choices) == 0
+        if ask.kind == "single":
+            return self._index(item, ask.choices)
+        picks = tuple(self._index(i, ask.choices) for i in item)
+        if ask.kind == "multi":
+            if ask.need is not None and len(set(picks)) != ask.need:
+                raise AssertionError(f"the prompt takes exactly {ask.need} picks, not {picks}")
+            return tuple(sorted(set(picks)))
+        if sorted(picks) != list(range(len(ask.choices))):
+            raise AssertionError(f"an order needs every item once, not {picks}")
+        return picks
 
-    def enter(self, message: str, *, hint: bool, validate: Validator) -> str | Action:
-        self.asked.append(("enter", message, ()))
-        while True:
-            item = self._next()
-            if isinstance(item, Action):
-                return item
-            problem = validate(str(item))
-            if problem is None:
-                return str(item)
-            self.rejected.append((str(item), problem))
+    def key(self, keys: str, allowed: Sequence[str]) -> str:
+        """The next scripted item when it is one of the keys offered; else Enter (not taken)."""
+        self.keys_shown.append(keys)
+        if self.script and isinstance(self.script[0], str) and self.script[0] in allowed:
+            return str(self.script.pop(0))
+        if self.script and (
+            isinstance(self.script[0], BaseException)
+            or (isinstance(self.script[0], type) and issubclass(self.script[0], BaseException))
+        ):
+            self._next()
+        return "enter"
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
-        self.asked.append(("confirm", message, ()))
+        self.confirms.append(message)
         return bool(self._next())

@@ -71,7 +71,7 @@ def test_the_learner_sees_account_region_resources_and_cost_and_can_say_no(
     )
     assert re.search(r"requests  at most \d+ \(SQS \d+, SNS 0\): about \$0\.0000\d+ at list", shown)
     assert "Nothing was run." in env.stdout.getvalue()
-    assert env.prompter.asked == [("confirm", "Run it?", ())]
+    assert env.prompter.confirms == ["Run it?"]
     assert moto.leftovers() == []
     assert moto.sqs.list_queues(QueueNamePrefix="studyaws-verify-").get("QueueUrls") is None
 

@@ -25,8 +25,15 @@ def test_predict_questions_are_short_and_offer_world_choices(
     assert len(questions) == sum(len(s.checkpoints) for s in scenarios.values())
     for q in questions:
         assert q.type in ("single", "numeric"), q.id
-        assert len(q.prompt) <= 900, (q.id, len(q.prompt))
+        assert len(q.prompt) <= 1200, (q.id, len(q.prompt))
         assert q.prompt.rstrip().endswith("?"), q.id
+        # It stands alone: the set-up, and every earlier step with what its lines returned.
+        assert "\nSet-up:\n" in q.prompt, q.id
+        assert q.step is not None
+        scenario = scenarios[str(q.scenario)]
+        for earlier in scenario.steps[: q.step - 1]:
+            assert f". {earlier.say}\n" in q.prompt, (q.id, earlier.say)
+        assert "engine" not in q.explanation.lower(), q.id
         if q.type == "single":
             keys = [k for k, _ in q.choices]
             texts = [t for _, t in q.choices]

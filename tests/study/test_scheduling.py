@@ -29,21 +29,31 @@ def test_rating_for_answers(
 
 
 @pytest.mark.parametrize(
-    ("rating", "days"), [(Rating.AGAIN, 1), (Rating.HARD, 1), (Rating.GOOD, 2), (Rating.EASY, 8)]
+    ("rating", "after", "state"),
+    [
+        (Rating.AGAIN, timedelta(minutes=5), 1),  # Learning: due again in minutes
+        (Rating.HARD, timedelta(minutes=7, seconds=30), 1),
+        (Rating.GOOD, timedelta(days=2), 2),  # Review
+        (Rating.EASY, timedelta(days=8), 2),
+    ],
 )
-def test_first_answer_goes_straight_to_review(now: datetime, rating: Rating, days: int) -> None:
-    """No learning steps: a miss comes back tomorrow, not in ten minutes."""
+def test_a_miss_comes_back_in_minutes_a_right_answer_in_days(
+    now: datetime, rating: Rating, after: timedelta, state: int
+) -> None:
+    """One learning step of 5 minutes: a miss is practised again the same day."""
     card, due = review(None, "sqs-visibility-max", rating, now, 5000)
-    assert due == now + timedelta(days=days)
+    assert due == now + after
     data = json.loads(card)
     assert data["card_id"] == card_id("sqs-visibility-max")
-    assert data["state"] == 2  # Review
+    assert data["state"] == state
 
 
-def test_a_lapse_comes_back_the_next_day(now: datetime) -> None:
+def test_a_lapse_relearns_in_minutes_then_returns_to_days(now: datetime) -> None:
     card, due = review(None, "q", Rating.GOOD, now)
     card, due2 = review(card, "q", Rating.AGAIN, due)
-    assert due2 - due == timedelta(days=1)
+    assert due2 - due == timedelta(minutes=5)
+    card, due3 = review(card, "q", Rating.GOOD, due2)
+    assert due3 - due2 >= timedelta(days=1)
 
 
 def test_schedules_are_deterministic(now: datetime) -> None:

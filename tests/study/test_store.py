@@ -43,7 +43,7 @@ def test_wal_mode_busy_timeout_and_schema_version(store: Store) -> None:
 
 def test_an_answer_is_a_card_and_a_review_log(store: Store, now: datetime) -> None:
     due = record(store, "sqs-visibility-max", False, now)
-    assert due == now + timedelta(days=1)
+    assert due == now + timedelta(minutes=5)
     [card] = store.cards()
     assert (card.question_id, card.topic, card.concepts, card.due) == (
         "sqs-visibility-max",
@@ -83,7 +83,7 @@ def test_a_version_1_file_is_migrated_keeping_its_answers(data_dir: Path, now: d
     conn.commit()
     conn.close()
     with Store.open(data_dir, now) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
         [log] = store.reviews()
         assert (log.question_id, log.hinted, log.mode) == ("q", False, "quiz")
         indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}

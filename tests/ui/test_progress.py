@@ -119,7 +119,7 @@ def test_reset_asks_on_a_terminal(sample: Course, make_env: MakeEnv) -> None:
     prompter = ScriptedPrompter([False])
     env = make_env(tty=True, prompter=prompter)
     progress(env, reset="all")
-    assert prompter.asked[0][1] == "Forget all your progress? This can't be undone."
+    assert prompter.confirms == ["Forget all your progress? This can't be undone."]
     assert "Nothing was reset." in env.stdout.getvalue()
     env = make_env(tty=True, prompter=ScriptedPrompter([True]))
     progress(env, reset="all")

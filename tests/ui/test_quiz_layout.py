@@ -65,22 +65,22 @@ def test_no_markdown_marks_reach_the_quiz(policy_course: Course, make_env: MakeE
 def test_the_answer_to_an_order_question_is_one_step_a_line(
     sample: Course, make_env: MakeEnv
 ) -> None:
-    """A chain of arrows is hard to follow: the right order is listed, and typed as numbers."""
+    """A chain of arrows is hard to follow: the right order is listed, each step with the
+    number it had in the list, so "(2) 3 s" never reads as one number."""
     [presented] = pick(sample.questions, 1, 1, concept="message-lifecycle")
-    typed = " ".join(str(presented.number_of(k)) for k in presented.question.answer)  # type: ignore[union-attr]
     wrong = " ".join(str(n) for n in range(4, 0, -1))
     env = make_env(wrong + "\n")
     quiz(env, "sqs", n=1, seed=1, concept="message-lifecycle")
     out = env.stdout.getvalue()
+    n = presented.number_of
     assert (
-        "✗ Wrong\n"
-        f"  You said: {wrong}\n"
-        f"  The answer ({typed}):\n"
-        "    1. SendMessage\n"
-        "    2. ReceiveMessage\n"
-        "    3. Process\n"
-        "    4. DeleteMessage\n"
+        "  The answer:\n"
+        f"    1. ({n('send')}) SendMessage\n"
+        f"    2. ({n('receive')}) ReceiveMessage\n"
+        f"    3. ({n('process')}) Process\n"
+        f"    4. ({n('delete')}) DeleteMessage\n"
     ) in out
+    assert "✗ Wrong\n  You said:\n    1. (4) " in out
     assert "→" not in out.split("✗ Wrong")[1].split("Read more")[0]
 
 
@@ -94,8 +94,8 @@ def test_you_missed_is_not_the_answer_said_twice(sample: Course, make_env: MakeE
     assert "You missed" not in env.stdout.getvalue()
     env = make_env(half + "\n")
     quiz(env, "sqs", n=1, seed=1, concept="redrive")
-    missed = f"{presented.number_of('b')}. maxReceiveCount decides when a message moves"
-    assert f"  You missed: {missed}\n" in env.stdout.getvalue()
+    missed = f"({presented.number_of('b')}) maxReceiveCount decides when a message moves"
+    assert f"  You missed: {missed}" in env.stdout.getvalue()
 
 
 def test_ctrl_c_before_any_answer_does_not_claim_zero_answers_were_saved(
@@ -132,8 +132,8 @@ def test_the_number_prompt_says_what_kind_of_number(sample: Course, make_env: Ma
     prompter = ScriptedPrompter(["12h"])
     env = make_env(tty=True, prompter=prompter)
     quiz(env, "sqs", n=1, seed=seed, concept="visibility-timeout")
-    kinds = [(kind, message) for kind, message, _ in prompter.asked]
-    assert kinds == [("enter", "Your answer, a number, e.g. 90, 90s, 15m or 12h")]
+    kinds = [(ask.kind, ask.number_help) for ask in prompter.asked]
+    assert kinds == [("number", "a number, e.g. 90, 90s, 15m or 12h")]
 
 
 def test_the_replay_line_names_the_learners_own_content(

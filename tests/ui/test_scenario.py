@@ -88,7 +88,7 @@ def test_wrong_prediction_reaches_review_through_the_cli(
     out = capsys.readouterr().out
     assert "✗ Wrong: you said nothing; it was m1" in out
     assert main(["review"]) == 0
-    assert "Next: 1 question tomorrow" in capsys.readouterr().out
+    assert "Next: 1 question in 5 minutes" in capsys.readouterr().out
 
     home = Path(Env.from_process().data_dir)
     later = datetime.now(UTC) + timedelta(days=3)
