@@ -139,9 +139,9 @@ def _confirm(env: Env, endpoint: Endpoint, what: str, details: list[str], *, yes
         return True
     prompter = env.prompter
     if prompter is None:
-        from studyaws.ui.prompts import QuestionaryPrompter
+        from studyaws.ui.prompts import TerminalPrompter
 
-        prompter = QuestionaryPrompter()
+        prompter = TerminalPrompter()
     return prompter.confirm("Run it?", default=False)
 
 
