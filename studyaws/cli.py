@@ -161,6 +161,50 @@ def diagrams(
     _done(diagram.write_svgs(_env(ctx), out))
 
 
+export_app = typer.Typer(
+    help="Take the questions elsewhere: an Anki deck or a CSV file.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(export_app, name="export")
+TopicsArg = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Argument(help="Topics to export (default: all of them).", metavar="[TOPIC]..."),
+]
+
+
+@export_app.command("anki")
+def export_anki(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The deck to write, e.g. studyaws.apkg.")],
+    topics: TopicsArg = None,
+) -> None:
+    """Write the questions as an Anki deck (re-export updates, never duplicates).
+
+    Example: studyaws export anki studyaws.apkg sqs sns
+    """
+    from studyaws.ui import export
+
+    _done(export.anki(_env(ctx), file, tuple(topics or ())))
+
+
+@export_app.command("csv")
+def export_csv(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The CSV file to write.")],
+    topics: TopicsArg = None,
+) -> None:
+    """Write the questions, answers and explanations as a CSV file.
+
+    Example: studyaws export csv questions.csv lambda
+    """
+    from studyaws.ui import export
+
+    _done(export.csv_file(_env(ctx), file, tuple(topics or ())))
+
+
 @app.command()
 def quiz(
     ctx: typer.Context,

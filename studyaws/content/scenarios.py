@@ -8,10 +8,11 @@ Checks, in the catalogue's groups (problems.py):
 - executable (SA501): a line that is not a command, or that the engine rejects without the step
   saying `fails: CODE`.
 
-The executable checks need the engine, which `studyaws/content/` never imports at module level and
-which costs more than the whole start-up budget to import and run for every bundled file. So they
-run here, lazily, for a learner's own scenario files; the bundled scenarios are run by the test
-suite instead (tests/scenarios/, every scenario played, goldens compared) before they ship.
+The executable checks need the engine, which `studyaws/content/` never imports (content is below
+the engine and the scenarios in the layers), and which costs more than the whole start-up budget
+to run for every bundled file. So `studyaws.scenarios.check.check` runs them after loading, for a
+learner's own scenario files only; the bundled scenarios are run by the test suite instead
+(tests/scenarios/, every scenario played, goldens compared) before they ship.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from studyaws.content.model import (
     SettingValue,
     Step,
 )
-from studyaws.content.problems import Problem
 from studyaws.content.schema import FACT_ID as _FACT_ID
 from studyaws.content.schema import HEADER, ITEM_ID, OPT, REQ, Reader
 
@@ -93,7 +93,7 @@ def read_scenario(reader: Reader, root: yaml.Node, path: Path | None = None) -> 
         if cp.id in seen:
             reader.problem(cp.loc, "SA301", f"checkpoint id '{cp.id}' is used twice")
         seen.add(cp.id)
-    scenario = Scenario(
+    return Scenario(
         id=reader.ident(m["id"], "scenario id"),
         title=reader.string(m["title"], "title"),
         topic=reader.choice(m["topic"], "topic", TOPICS),
@@ -104,27 +104,6 @@ def read_scenario(reader: Reader, root: yaml.Node, path: Path | None = None) -> 
         section=reader.ident(m["section"], "section") if "section" in m else "",
         loc=reader.loc(root),
     )
-    if not reader.problems and (path is None or not is_bundled(path)):
-        reader.problems.extend(executable_problems(scenario))
-    return scenario
-
-
-def executable_problems(scenario: Scenario) -> list[Problem]:
-    """Run the scenario on the engine (imported only now): SA501 and SA407 problems.
-
-    Whatever the engine raises on bad content becomes an SA501 problem at the scenario: bad
-    content never crashes `studyaws validate` or any other command.
-    """
-    from studyaws.scenarios.check import check_scenario
-    from studyaws.scenarios.run import ScenarioRunError
-
-    try:
-        return check_scenario(scenario)
-    except ScenarioRunError as exc:
-        return [Problem(exc.loc, exc.code, exc.message)]
-    except Exception as exc:  # an engine failure must not crash a command
-        message = f"the engine could not play this scenario: {type(exc).__name__}: {exc}"
-        return [Problem(scenario.loc, "SA501", message)]
 
 
 def is_bundled(path: Path) -> bool:

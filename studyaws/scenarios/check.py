@@ -11,8 +11,11 @@ an exception: bad content must not crash `studyaws validate`.
 
 from __future__ import annotations
 
-from studyaws.content.model import Scenario
-from studyaws.content.problems import Problem
+from collections.abc import Sequence
+from pathlib import Path
+
+from studyaws.content.model import Course, Scenario
+from studyaws.content.problems import ContentError, Problem, sort_problems
 from studyaws.scenarios.run import ScenarioRunError, run
 
 
@@ -47,3 +50,55 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
                 )
             )
     return problems
+
+
+def executable_problems(scenario: Scenario) -> list[Problem]:
+    """Run the scenario on the engine: its SA501 and SA407 problems.
+
+    Whatever the engine raises on bad content becomes an SA501 problem at the scenario: bad
+    content never crashes `studyaws validate` or any other command.
+    """
+    try:
+        return check_scenario(scenario)
+    except ScenarioRunError as exc:
+        return [Problem(exc.loc, exc.code, exc.message)]
+    except Exception as exc:  # an engine failure must not crash a command
+        message = f"the engine could not play this scenario: {type(exc).__name__}: {exc}"
+        return [Problem(scenario.loc, "SA501", message)]
+
+
+def check(
+    extra: Sequence[Path] = (), *, include_bundled: bool = True
+) -> tuple[Course, list[Problem]]:
+    """The content check (`content.loader.check`) and the executable one: every learner
+    scenario without a problem of its own is played, what-ifs included."""
+    from studyaws.content.files import bundled_content_dir, content_files
+    from studyaws.content.loader import check as check_content
+    from studyaws.content.loader import display_path
+    from studyaws.content.scenarios import is_bundled
+
+    course, problems = check_content(extra, include_bundled=include_bundled)
+    bundled = bundled_content_dir()
+    learners = {
+        display_path(path, bundled)
+        for root in extra
+        if root.exists()
+        for path in content_files(root)
+        if not is_bundled(path)
+    }
+    with_problems = {p.loc.path for p in problems}
+    for scenario in course.scenarios.values():
+        path = scenario.loc.path
+        if path in learners and path not in with_problems:
+            problems.extend(executable_problems(scenario))
+    return course, sort_problems(problems)
+
+
+def load_course(extra_dirs: Sequence[Path] = ()) -> Course:
+    """The bundled course plus learner directories, their scenarios played; raises ContentError
+    on any error (warnings pass)."""
+    course, problems = check(extra_dirs)
+    errors = [p for p in problems if not p.is_warning]
+    if errors:
+        raise ContentError(errors)
+    return course

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from rich.text import Text
 
-from studyaws.content.loader import check
 from studyaws.errors import ExitStatus
+from studyaws.scenarios.check import check
 from studyaws.ui.env import Env
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from studyaws.content.model import Course, Question, Topic
@@ -18,7 +19,7 @@ def load(env: Env) -> Course:
     from studyaws.ui.cache import cached, content_fingerprint
 
     def build() -> Course:
-        from studyaws.content.loader import load_course
+        from studyaws.scenarios.check import load_course
 
         return load_course(env.content_dirs)
 
@@ -54,6 +55,35 @@ def all_questions(env: Env, course: Course) -> tuple[Question, ...]:
 
     predicted = cached(env, f"predict-{content_fingerprint(env.content_dirs)}", build)
     return course.questions + predicted
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What a topic has to ask, counted one way everywhere (topics, welcome, progress)."""
+
+    questions: int  # written in the bank
+    predictions: int  # one per checkpoint of the topic's scenarios
+    scenarios: int
+
+    @property
+    def total(self) -> int:
+        return self.questions + self.predictions
+
+    def text(self) -> str:
+        """`86 questions + 21 predictions`."""
+        words = [f"{self.questions} question{'' if self.questions == 1 else 's'}"]
+        if self.predictions:
+            words.append(f"{self.predictions} prediction{'' if self.predictions == 1 else 's'}")
+        return " + ".join(words)
+
+
+def counts(course: Course, topic_id: str) -> Counts:
+    scenarios = [s for s in course.scenarios.values() if s.topic == topic_id]
+    return Counts(
+        questions=len(course.questions_for(topic_id)),
+        predictions=sum(len(s.checkpoints) for s in scenarios),
+        scenarios=len(scenarios),
+    )
 
 
 def topic_ids(course: Course) -> list[str]:

@@ -212,10 +212,6 @@ def list_rows(diagram: Diagram) -> list[tuple[str, str]]:
     return rows
 
 
-def text_width(diagram: Diagram) -> int:
-    return max((len(line) for line in render_text(diagram)), default=0)
-
-
 # -- SVG ----------------------------------------------------------------------------------------
 
 CELL_W = 200

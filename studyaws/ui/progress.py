@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studyaws.errors import ExitStatus, StudyawsError, UsageError
+from studyaws.ui import course as course_ui
 
 if TYPE_CHECKING:
     from studyaws.study.stats import Mastery, Progress
@@ -138,7 +139,8 @@ class _Writer:
             for c in counts
         )
 
-    def row(self, name: str, m: Mastery, name_width: int, indent: int = 0) -> None:
+    def row(self, name: str, m: Mastery, name_width: int, indent: int = 0, of: str = "") -> None:
+        """A bar and its counts; `of` says what they count (`86 questions + 21 predictions`)."""
         from rich.text import Text
 
         width = self.console.width - indent
@@ -152,7 +154,8 @@ class _Writer:
         line.append(self.bar(m.mastery, bar_width), style="green")
         line.append(f" {round(100 * m.mastery):>3}%")
         self.console.print(line, soft_wrap=True)
-        counts = f"{m.seen}/{m.questions} seen · {m.correct}/{m.answered} right"
+        counts = f"{m.seen}/{m.questions} seen{f' ({of})' if of else ''}"
+        counts += f" · {m.correct}/{m.answered} right"
         if m.due_now or m.due_week:
             counts += f" · due {m.due_now} now, {m.due_week} this week"
         self.say(counts, "dim", indent + 2)
@@ -176,8 +179,11 @@ def _show(env: Env, *, json_output: bool) -> int:
     out.say()
     out.say("Mastery by topic", "bold")
     name_width = max(len(t.name) for t in p.topics) if p.topics else 0
+    course = course_ui.load(env)
     for topic in p.topics:
-        out.row(topic.name, topic, name_width, indent=2)
+        out.row(
+            topic.name, topic, name_width, indent=2, of=course_ui.counts(course, topic.name).text()
+        )
     started = [c for c in p.concepts if c.answered]
     if started:
         out.say()
@@ -208,6 +214,7 @@ def _show(env: Env, *, json_output: bool) -> int:
             where = c.topic if len(c.topics) <= 1 else "all"
             command = f"studyaws quiz {where} --concept {c.name}"
             out.say(command, "dim", indent=2 + len(label), wrap=False)
+    _flags(env, out)
     out.say()
     counts = [count for _day, count in p.history]
     out.say(f"Last {len(counts)} days (most {max(counts)} answers a day)", "bold")
@@ -215,6 +222,31 @@ def _show(env: Env, *, json_output: bool) -> int:
     first = p.history[0][0]
     out.say(f"{first:%b %d}".ljust(len(counts) - 5) + "today", "dim", 2)
     return int(ExitStatus.OK)
+
+
+def flagged(env: Env) -> list[tuple[str, str]]:
+    """The flagged questions still in the course: (id, prompt's first line), oldest flag first."""
+    from studyaws.ui.course import open_store
+
+    course = course_ui.load(env)
+    by_id = {q.id: q for q in course_ui.all_questions(env, course)}
+    with open_store(env) as store:
+        flags = store.flags()
+    out = []
+    for qid, _when in sorted(flags.items(), key=lambda item: item[1]):
+        if qid in by_id:
+            out.append((qid, by_id[qid].prompt.strip().split("\n")[-1]))
+    return out
+
+
+def _flags(env: Env, out: _Writer) -> None:
+    rows = flagged(env)
+    if not rows:
+        return
+    out.say()
+    out.say(f"Flagged ({len(rows)}): studyaws quiz all --flagged", "bold")
+    for qid, prompt in rows:
+        out.say(f"{qid}: {prompt}", indent=2, hanging=4)
 
 
 # -- export / import / reset ----------------------------------------------------------------------

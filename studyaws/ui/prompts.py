@@ -65,6 +65,7 @@ class Ask:
     warn_at: float | None = None  # seconds left from which the time is shown as short
     number_help: str = ""
     validate: Validator | None = None
+    on_flag: Callable[[], bool] | None = None  # flags or unflags at once; None: Action.FLAG
 
 
 def time_text(seconds: float) -> str:
@@ -77,8 +78,16 @@ class Prompter(Protocol):
         """The learner's answer to `ask` (an index, indexes, a bool, a text) or an Action."""
         ...
 
-    def key(self, keys: str, allowed: Sequence[str]) -> str:
-        """Show `keys` (what each key does) and wait for one of `allowed` (`enter` for Enter)."""
+    def key(
+        self,
+        keys: str,
+        allowed: Sequence[str],
+        *,
+        deadline: float | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> str:
+        """Show `keys` (what each key does) and wait for one of `allowed` (`enter` for Enter);
+        `timeup` when the deadline on `clock` passes first."""
         ...
 
     def confirm(self, message: str, *, default: bool = False) -> bool: ...
@@ -95,6 +104,10 @@ class ChoiceState:
     cursor: int | None = None
     picked: list[int] = field(default_factory=list)  # multi: the set; order: in order
     message: str = ""
+    flagged: bool = False
+
+    def __post_init__(self) -> None:
+        self.flagged = self.ask.flagged
 
     @property
     def count(self) -> int:
@@ -109,7 +122,15 @@ class ChoiceState:
         if key == HINT_KEY and self.ask.hint:
             return Action.HINT
         if key == FLAG_KEY:
-            return Action.FLAG
+            if self.ask.on_flag is None:
+                return Action.FLAG
+            self.flagged = self.ask.on_flag()
+            self.message = (
+                "⚑ Flagged: it comes back with studyaws quiz --flagged."
+                if (self.flagged)
+                else "Flag taken off."
+            )
+            return None
         if key.isdigit() and 1 <= int(key) <= self.count:
             self.cursor = int(key) - 1
             if kind in ("multi", "order"):
@@ -177,7 +198,7 @@ class ChoiceState:
         if self.ask.hint:
             parts.append("h hint")
         parts.append("s skip")
-        parts.append("f unflag" if self.ask.flagged else "f flag")
+        parts.append("f unflag" if self.flagged else "f flag")
         return " · ".join(parts)
 
     def status(self) -> str:
@@ -254,7 +275,13 @@ class TerminalPrompter:
             app.before_render += check_time
         return app
 
-    def _footer(self, ask: Ask, keys: Callable[[], str], extra: Callable[[], str]) -> Any:
+    def _footer(
+        self,
+        ask: Ask,
+        keys: Callable[[], str],
+        extra: Callable[[], str],
+        flagged: Callable[[], bool] | None = None,
+    ) -> Any:
         from prompt_toolkit.application import get_app
         from prompt_toolkit.layout import Window
         from prompt_toolkit.layout.controls import FormattedTextControl
@@ -266,7 +293,7 @@ class TerminalPrompter:
             status = extra()
             if status:
                 out.append(("", status + "\n"))
-            if ask.flagged:
+            if flagged() if flagged is not None else ask.flagged:
                 out.append(("class:warn", "⚑ flagged  "))
             if ask.deadline is not None and ask.clock is not None:
                 left = ask.deadline - ask.clock()
@@ -275,7 +302,11 @@ class TerminalPrompter:
             out.append(("class:keys", keys()))
             return out
 
-        return Window(FormattedTextControl(text), wrap_lines=True, dont_extend_height=True)
+        from prompt_toolkit.filters import is_done
+        from prompt_toolkit.layout import ConditionalContainer
+
+        window = Window(FormattedTextControl(text), wrap_lines=True, dont_extend_height=True)
+        return ConditionalContainer(window, filter=~is_done)
 
     def _choices(self, ask: Ask) -> Reply:
         from prompt_toolkit.application import get_app
@@ -326,7 +357,9 @@ class TerminalPrompter:
         def _other(event: Any) -> None:
             state.message = state.keys()
 
-        footer = self._footer(ask, state.keys, lambda: state.message or state.status())
+        footer = self._footer(
+            ask, state.keys, lambda: state.message or state.status(), lambda: state.flagged
+        )
         layout = HSplit(
             [Window(FormattedTextControl(body), wrap_lines=False, dont_extend_height=True), footer]
         )
@@ -341,6 +374,7 @@ class TerminalPrompter:
         from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
 
         message = [""]
+        flagged = [ask.flagged]
         buffer = Buffer(multiline=False)
         bindings = KeyBindings()
 
@@ -353,7 +387,12 @@ class TerminalPrompter:
             elif word in (HINT_KEY, "hint") and ask.hint:
                 event.app.exit(result=Action.HINT)
             elif word in (FLAG_KEY, "flag"):
-                event.app.exit(result=Action.FLAG)
+                if ask.on_flag is None:
+                    event.app.exit(result=Action.FLAG)
+                else:
+                    flagged[0] = ask.on_flag()
+                    message[0] = "⚑ Flagged." if flagged[0] else "Flag taken off."
+                    buffer.reset()
             else:
                 problem = ask.validate(text) if ask.validate is not None else None
                 if problem is None:
@@ -369,7 +408,7 @@ class TerminalPrompter:
             parts = [ask.number_help or "a number", "Enter confirm", "? skip"]
             if ask.hint:
                 parts.append("h hint")
-            parts.append("f unflag" if ask.flagged else "f flag")
+            parts.append("f unflag" if flagged[0] else "f flag")
             return " · ".join(parts)
 
         control = BufferControl(buffer=buffer)
@@ -379,11 +418,18 @@ class TerminalPrompter:
                 Window(control, height=1),
             ]
         )
-        layout = HSplit([line, self._footer(ask, keys, lambda: message[0])])
+        layout = HSplit([line, self._footer(ask, keys, lambda: message[0], lambda: flagged[0])])
         reply: Reply = self._app(layout, bindings, ask, focus=control).run()
         return reply
 
-    def key(self, keys: str, allowed: Sequence[str]) -> str:
+    def key(
+        self,
+        keys: str,
+        allowed: Sequence[str],
+        *,
+        deadline: float | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> str:
         from prompt_toolkit.application import Application, get_app
         from prompt_toolkit.key_binding import KeyBindings
         from prompt_toolkit.keys import Keys
@@ -412,8 +458,21 @@ class TerminalPrompter:
 
         window = Window(FormattedTextControl(text), wrap_lines=True, dont_extend_height=True)
         app: Any = Application(
-            layout=Layout(window), key_bindings=bindings, full_screen=False, **self._io
+            layout=Layout(window),
+            key_bindings=bindings,
+            full_screen=False,
+            erase_when_done=True,
+            refresh_interval=0.5 if deadline is not None else None,
+            **self._io,
         )
+        if deadline is not None and clock is not None:
+            due, now = deadline, clock
+
+            def check_time(app: Any) -> None:
+                if now() >= due and not app.is_done and not app.future.done():
+                    app.exit(result="timeup")
+
+            app.before_render += check_time
         return str(app.run())
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
@@ -501,7 +560,14 @@ class ScriptedPrompter:
             raise AssertionError(f"an order needs every item once, not {picks}")
         return picks
 
-    def key(self, keys: str, allowed: Sequence[str]) -> str:
+    def key(
+        self,
+        keys: str,
+        allowed: Sequence[str],
+        *,
+        deadline: float | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> str:
         """The next scripted item when it is one of the keys offered; else Enter (not taken)."""
         self.keys_shown.append(keys)
         if self.script and isinstance(self.script[0], str) and self.script[0] in allowed:

@@ -344,10 +344,13 @@ class QuizUI:
         width = max(20, self.console.width - indent)
         out: list[str] = []
         for paragraph in _reflow(line):
+            # An indented line (a command, a policy) continues under its own indent.
+            own = len(paragraph) - len(paragraph.lstrip(" "))
             wrapped = textwrap.wrap(
-                paragraph,
+                paragraph.lstrip(" "),
                 width,
-                subsequent_indent=" " * hanging,
+                initial_indent=" " * own,
+                subsequent_indent=" " * (max(hanging, own + 2) if own else hanging),
                 break_on_hyphens=False,
                 drop_whitespace=True,
             )
@@ -461,22 +464,28 @@ class QuizUI:
 
     def show(self, lines: list[str], *, first_style: str, below: int = 0) -> None:
         """Print the question. Interactive, when it and the `below` lines of its choices are
-        taller than the screen, a screenful at a time: its start never scrolls away unread."""
+        taller than the screen, a screenful at a time, each waiting for Enter: its start never
+        scrolls away before the learner has read it."""
         if self.quiet:
             return
         from rich.text import Text
 
         height = self._screen_height()
-        start = 0
-        if self.interactive and height >= 8:
-            while len(lines) - start + below + 3 > height and start + height - 1 < len(lines):
-                for n, line in enumerate(lines[start : start + height - 1], start=start):
-                    self.console.print(Text(line, style=first_style if n == 0 else ""))
-                start += height - 1
+        paged = self.interactive and height >= 8 and len(lines) + below + 3 > height
+        page = height - 1 if paged else len(lines)
+        for start in range(0, len(lines), max(1, page)):
+            for n, line in enumerate(lines[start : start + page], start=start):
+                self.console.print(Text(line, style=first_style if n == 0 else ""), soft_wrap=True)
+            if paged:
                 self.flush()
-                self._prompter().key("── more: Enter ──", ["enter", "space"])
-        for n, line in enumerate(lines[start:], start=start):
-            self.console.print(Text(line, style=first_style if n == 0 else ""), soft_wrap=True)
+                reply = self._prompter().key(
+                    "── more: Enter ──",
+                    ["enter", "space"],
+                    deadline=self.session.deadline,
+                    clock=self.env.monotonic,
+                )
+                if reply == "timeup":
+                    raise _TimeUpError
 
     def _screen_height(self) -> int:
         import os
@@ -615,6 +624,7 @@ class QuizUI:
         common: dict[str, Any] = {
             "hint": bool(q.hint) and session.hints_allowed and not hinted,
             "flagged": item.flagged,
+            "on_flag": lambda: session.toggle_flag(item),
             "deadline": session.deadline,
             "clock": self.env.monotonic,
             "warn_at": 0.1 * session.seconds if session.seconds is not None else None,
@@ -818,9 +828,17 @@ class QuizUI:
         if self.exam and (report.by_topic or report.by_domain):
             self.exam_report(report)
         if report.missed_sections:
-            self.say("To read:", "bold")
-            for topic, section in report.missed_sections:
-                self.say(f"studyaws learn {topic} {section}", indent=2)
+            if len(report.missed_sections) <= 3:
+                self.say("To read:", "bold")
+                for topic, section in report.missed_sections:
+                    self.say(f"studyaws learn {topic} {section}", indent=2)
+            else:
+                self.say("To read (studyaws learn TOPIC SECTION):", "bold")
+                by_topic: dict[str, list[str]] = {}
+                for topic, section in report.missed_sections:
+                    by_topic.setdefault(topic, []).append(section)
+                for topic, sections in by_topic.items():
+                    self.say(f"{topic}: {', '.join(sections)}", indent=2, hanging=4)
             if not report.save_failed:
                 self.say("What you missed comes back in review within minutes.")
                 self.say("Practise it now: studyaws review --missed")

@@ -29,7 +29,7 @@ from studyaws.content.model import Course, Diagram, Fact, Misconception, Section
 from studyaws.content.text import fact_display, render_facts, strip_control
 from studyaws.content.units import format_quantity
 from studyaws.errors import UsageError
-from studyaws.ui.course import find_topic, load
+from studyaws.ui.course import counts, find_topic, load
 from studyaws.ui.diagram import list_rows, render_text
 from studyaws.ui.env import Env
 from studyaws.ui.pages import plain_inline
@@ -269,26 +269,21 @@ def _mastery(progress: Progress | None, topic_id: str) -> str:
     return f", {round(found.mastery * 100)}% mastered" if found is not None else ""
 
 
-def _counts(course: Course, topic: Topic) -> tuple[int, int]:
-    questions = len(course.questions_for(topic.id))
-    scenarios = sum(1 for s in course.scenarios.values() if getattr(s, "topic", None) == topic.id)
-    return questions, scenarios
-
-
 def topics(env: Env, *, json_output: bool) -> int:
     course = load(env)
     if json_output:
         rows = []
         for topic in course.topics:
-            questions, scenarios = _counts(course, topic)
+            n = counts(course, topic.id)
             rows.append(
                 {
                     "id": topic.id,
                     "title": topic.title,
                     "summary": topic.summary,
                     "sections": [{"id": s.id, "title": s.title} for s in topic.sections],
-                    "questions": questions,
-                    "scenarios": scenarios,
+                    "questions": n.questions,
+                    "predictions": n.predictions,
+                    "scenarios": n.scenarios,
                 }
             )
         env.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
@@ -296,14 +291,14 @@ def topics(env: Env, *, json_output: bool) -> int:
     console = env.console
     progress = _progress(env)
     for topic in course.topics:
-        questions, scenarios = _counts(course, topic)
+        n = counts(course, topic.id)
         # Grids, so that at 40 columns a long title wraps inside its own column.
         head = Table.grid(padding=(0, 2, 0, 0))
         head.add_column(no_wrap=True)
         head.add_column()
         title = Text(strip_control(topic.title), style="bold")
         title.append(
-            f"  ({len(topic.sections)} sections, {questions} questions, {scenarios} scenarios"
+            f"  ({len(topic.sections)} sections, {n.text()}, {n.scenarios} scenarios"
             f"{_mastery(progress, topic.id)})",
             style="dim",
         )
@@ -333,12 +328,12 @@ def welcome(env: Env) -> int:
     rows.add_column(no_wrap=True, style="bold cyan")
     rows.add_column()
     for topic in course.topics:
-        questions, _ = _counts(course, topic)
+        n = counts(course, topic.id)
         rows.add_row(
             topic.id,
             Text(
                 f"{strip_control(topic.title)} ({len(topic.sections)} sections, "
-                f"{questions} questions{_mastery(progress, topic.id)})"
+                f"{n.text()}{_mastery(progress, topic.id)})"
             ),
         )
     console.print(Padding(rows, (0, 0, 0, 2)))

@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 DEFAULT_SEED = 0
 LIVE_MIN_WIDTH = 60
 LIVE_MIN_HEIGHT = 16
-TOPIC_ORDER = {"sqs": 0, "sns": 1, "lambda": 2}
 
 
 # -- entry point ----------------------------------------------------------------------------------
@@ -123,7 +122,9 @@ def live_possible(env: Env) -> bool:
 
 
 def sorted_scenarios(course: Course) -> dict[str, Scenario]:
-    found = sorted(course.scenarios.values(), key=lambda s: (TOPIC_ORDER.get(s.topic, 9), s.id))
+    """The scenarios in the course's topic order, then by id."""
+    order = {t.id: i for i, t in enumerate(course.topics)}
+    found = sorted(course.scenarios.values(), key=lambda s: (order.get(s.topic, len(order)), s.id))
     return {s.id: s for s in found}
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from studyaws.content.loader import check
 from studyaws.content.problems import CODES
+from studyaws.scenarios.check import check
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 MINI = Path(__file__).parent / "fixtures" / "mini"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from studyaws.cli import main
-from studyaws.content.loader import check
 from studyaws.content.scenarios import is_bundled
+from studyaws.scenarios.check import check
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

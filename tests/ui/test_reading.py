@@ -208,7 +208,9 @@ def test_welcome_and_topics_show_mastery_once_the_learner_has_answered(
     monkeypatch.setattr("sys.stdin", io.StringIO("1\n"))
     run(capsys, "quiz", "sqs", "-n", "1", "--seed", "3")
     _, after, _ = run(capsys)
-    assert re.search(r"sqs\s+Amazon SQS \(16 sections, \d+ questions, \d+% mastered\)", after)
+    assert re.search(
+        r"sqs\s+Amazon SQS \(16 sections, \d+ questions \+ \d+ predictions, \d+% mastered\)", after
+    )
     _, listing, _ = run(capsys, "topics")
     assert "% mastered)" in listing
 
