@@ -6,9 +6,11 @@ costs no more than Typer itself (see benchmarks/startup.py).
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional, TextIO
 
 import typer
 
@@ -353,6 +355,12 @@ def sandbox(
     _done(sandbox_ui.sandbox(_env(ctx), script=script, json_output=json_output, seed=seed))
 
 
+def _positive_speed(value: float) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise typer.BadParameter("must be a number greater than 0, like 2 or 0.5")
+    return value
+
+
 @app.command()
 def verify(
     ctx: typer.Context,
@@ -396,7 +404,10 @@ def scenario(
         typer.Argument(help="Scenario id (leave out to list them)."),
     ] = None,
     speed: Annotated[
-        float, typer.Option("--speed", help="Animation speed (2 = twice as fast).")
+        float,
+        typer.Option(
+            "--speed", help="Animation speed (2 = twice as fast).", callback=_positive_speed
+        ),
     ] = 1.0,
     step: Annotated[bool, typer.Option("--step", help="Press Enter for every event.")] = False,
     auto: Annotated[
@@ -445,35 +456,166 @@ def scenario(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, turn every known failure into one line and an exit status."""
+    """Entry point: run the app, turn every known failure into one line and an exit status.
+
+    Streams: a closed stdin reads as empty; a closed or full stdout is an error (status 1); a
+    reader that went away (`studyaws topics | head -1`) ends quietly with status 0, whichever
+    command was writing.
+    """
+    from studyaws.errors import ExitStatus, OutputError, ReaderGone
+
+    closed = _reserve_standard_fds()
+    if sys.stdin is None or 0 in closed:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (lives as long as we do)
+    if sys.stderr is None or 2 in closed:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stdout is None or 1 in closed:
+        _say_error(OutputError("standard output is closed").message)
+        return int(ExitStatus.ERROR)
+    args = sys.argv[1:] if argv is None else argv
+    real_stdout = sys.stdout
+    sys.stdout = _Output(real_stdout)
+    try:
+        status = _run(args)
+        if status in (ExitStatus.OK, ExitStatus.ERROR):
+            try:
+                sys.stdout.flush()
+            except OutputError as exc:
+                _say_error(exc.message)
+                _silence_stdout()
+                status = int(ExitStatus.ERROR)
+            except ReaderGone:
+                _silence_stdout()
+                status = int(ExitStatus.OK)
+    finally:
+        sys.stdout = real_stdout
+    return status
+
+
+def _run(args: list[str]) -> int:
     import click
 
-    from studyaws.errors import ExitStatus, ReaderGone, StudyawsError
+    from studyaws.errors import ExitStatus, OutputError, ReaderGone, StudyawsError
 
-    args = sys.argv[1:] if argv is None else argv
     try:
         result = app(args=args, prog_name="studyaws", standalone_mode=False)
+    except OutputError as exc:
+        _say_error(exc.message)
+        _silence_stdout()
+        return int(exc.status)
     except StudyawsError as exc:
-        sys.stderr.write(f"studyaws: error: {exc.message}\n")
+        _say_error(exc.message)
         return int(exc.status)
     except click.UsageError as exc:
         # Missing argument, unknown option, bad value: one line, status 2.
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-        sys.stderr.write(f"studyaws: error: {exc.format_message()}{hint}\n")
+        _say_error(f"{exc.format_message()}{hint}")
         return int(ExitStatus.USAGE)
     except click.ClickException as exc:
-        sys.stderr.write(f"studyaws: error: {exc.format_message()}\n")
+        _say_error(exc.format_message())
         return exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
-        sys.stderr.write("\nstudyaws: interrupted\n")
+        _say("\nstudyaws: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
     except (ReaderGone, BrokenPipeError):
         # `studyaws learn sqs | head`: the reader left; not an error worth a traceback.
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return int(ExitStatus.OK)
+    except MemoryError:
+        _say_error("out of memory")
+        return int(ExitStatus.ERROR)
+    except Exception as exc:
+        # A bug: still one line (the issue tracker gets the details from STUDYAWS_DEBUG=1).
+        if os.environ.get("STUDYAWS_DEBUG"):
+            raise
+        _say_error(
+            f"internal error ({type(exc).__name__}: {exc}); "
+            "run again with STUDYAWS_DEBUG=1 to see where, and please report it"
+        )
+        return int(ExitStatus.ERROR)
     if isinstance(result, int):
         return result
     return int(ExitStatus.OK)
+
+
+def _say(text: str) -> None:
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # stderr closed or full: nowhere left to say it
+
+
+def _say_error(message: str) -> None:
+    from studyaws.errors import printable
+
+    _say(f"studyaws: error: {printable(message)}\n")
+
+
+def _reserve_standard_fds() -> set[int]:
+    """Put /dev/null on any of fds 0-2 that is closed (`<&-`): a file opened later must never
+    land on one and receive our output. Returns the fds that were closed."""
+    closed = set()
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.add(fd)
+    for fd in sorted(closed):
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+    return closed
+
+
+def _silence_stdout() -> None:
+    """After the reader left or the disk filled, what is still buffered must not fail again
+    when Python exits (that would print a traceback-like message and change the status)."""
+    try:
+        fd = sys.stdout.fileno()  # a StringIO (tests, an embedding program) has none: nothing to do
+    except (OSError, ValueError, AttributeError):
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+class _Output:
+    """stdout as every command writes it: a reader that went away is ReaderGone, any other write
+    error an OutputError, whichever library (rich, click, print) was writing."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from studyaws.errors import OutputError, ReaderGone
+
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise ReaderGone from None
+        except OSError as exc:
+            raise OutputError(exc.strerror or str(exc)) from None
+
+    def flush(self) -> None:
+        from studyaws.errors import OutputError, ReaderGone
+
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise ReaderGone from None
+        except OSError as exc:
+            raise OutputError(exc.strerror or str(exc)) from None
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self._stream.isatty())
+        except (OSError, ValueError):
+            return False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)

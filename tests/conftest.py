@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,41 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def mini_course_dir() -> Path:
     """A small valid course (topic `demo`) used where the bundled one would be too big."""
     return FIXTURES / "mini"
+
+
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache directory holding the validated bundled course and its scenario questions, built
+    once a session: tests that run the CLI many times copy it (`warm`) instead of validating the
+    course on every run."""
+    import contextlib
+    import io
+    import os
+
+    from studyaws.cli import main
+
+    home = tmp_path_factory.mktemp("warm-home")
+    before = os.environ.get("STUDYAWS_HOME")
+    os.environ["STUDYAWS_HOME"] = str(home)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert main(["progress", "--json"]) == 0  # caches the course and the predictions
+            assert main(["learn", "sqs"]) == 0  # and the page most tests read
+    finally:
+        if before is None:
+            del os.environ["STUDYAWS_HOME"]
+        else:
+            os.environ["STUDYAWS_HOME"] = before
+    return home / "cache"
+
+
+@pytest.fixture
+def warm(warm_cache: Path) -> Callable[[Path], Path]:
+    """`warm(home)` gives `home` a copy of the warm cache and returns it."""
+    import shutil
+
+    def copy(home: Path) -> Path:
+        shutil.copytree(warm_cache, home / "cache", dirs_exist_ok=True)
+        return home
+
+    return copy

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gc
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,10 +23,12 @@ from pathlib import Path
 import yaml
 
 from studyaws.content.advice import length_bias
-from studyaws.content.files import bundled_content_dir, content_files
+from studyaws.content.files import ContentDirError, bundled_content_dir, content_files
+from studyaws.content.limits import MAX_DEPTH, MAX_EXPANDED_NODES, MAX_FILE_BYTES, MAX_NODES
 from studyaws.content.model import Course, Diagram, Fact, Loc, Question, Scenario, Topic
 from studyaws.content.problems import ContentError, Problem, sort_problems
 from studyaws.content.schema import (
+    AliasBombError,
     Reader,
     read_diagrams,
     read_facts,
@@ -34,7 +38,12 @@ from studyaws.content.schema import (
 )
 from studyaws.content.text import FACT_REF, fact_refs
 from studyaws.content.units import family, parse_quantity, to_base
-from studyaws.content.yamlnodes import compose
+from studyaws.content.yamlnodes import PastLimitError, compose
+from studyaws.errors import quoted
+
+# What YAML does not allow in a stream (its `c-printable` complement): C0 controls but tab, line
+# feed and carriage return; DEL; C1 controls but NEL; surrogates; U+FFFE and U+FFFF.
+NOT_YAML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -64,13 +73,31 @@ def display_path(path: Path, bundled_root: Path | None = None) -> str:
 
 
 def read_file(path: Path, shown: str, parts: _Parts) -> None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        parts.problems.append(Problem(Loc(shown, 1, 1), "SA104", f"can't read the file: {exc}"))
+    text = _read_text(path, shown, parts.problems)
+    if text is None:
+        return
+    # One fast pass over the text (str.isprintable runs in C) spares both regex scans below and
+    # the Reader's scan for control characters in the common case: a file with none.
+    printable = text.replace("\n", "").replace("\t", " ").isprintable()
+    bad = None if printable else NOT_YAML.search(text)
+    if bad is not None:
+        # libyaml would stop here with a message of two lines and no position; say where.
+        line, col = _line_col(text, bad.start())
+        char = f"U+{ord(bad.group()):04X}"
+        parts.problems.append(
+            Problem(Loc(shown, line, col), "SA101", f"the character {char} is not allowed in YAML")
+        )
         return
     try:
-        root = compose(text)
+        root = compose(text, MAX_NODES, MAX_DEPTH)
+    except PastLimitError as exc:
+        message = (
+            f"more than {MAX_NODES:,} YAML nodes; split the file"
+            if exc.which == "nodes"
+            else f"nested more than {MAX_DEPTH} levels deep"
+        )
+        parts.problems.append(Problem(Loc(shown, exc.line, exc.col), "SA106", message))
+        return
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -78,12 +105,33 @@ def read_file(path: Path, shown: str, parts: _Parts) -> None:
         parts.problems.append(Problem(Loc(shown, line, col), "SA101", what or "YAML syntax error"))
         return
     except yaml.YAMLError as exc:
-        parts.problems.append(Problem(Loc(shown, 1, 1), "SA101", str(exc)))
+        first = str(exc).strip().split("\n", 1)[0]
+        parts.problems.append(Problem(Loc(shown, 1, 1), "SA101", first or "YAML syntax error"))
+        return
+    except RecursionError:  # pragma: no cover - only the pure-Python parser recurses
+        parts.problems.append(
+            Problem(Loc(shown, 1, 1), "SA106", f"nested more than {MAX_DEPTH} levels deep")
+        )
         return
     if root is None:
         parts.problems.append(Problem(Loc(shown, 1, 1), "SA102", "the file is empty"))
         return
-    reader = Reader(shown, text)
+    reader = Reader(shown, text, may_have_control="\\" in text or not printable)
+    try:
+        _read_kind(reader, root, path, parts)
+    except AliasBombError as exc:
+        parts.problems.append(
+            Problem(
+                reader.loc(exc.node),
+                "SA107",
+                f"aliases expand to more than {MAX_EXPANDED_NODES:,} YAML nodes",
+            )
+        )
+        return
+    parts.problems.extend(reader.problems)
+
+
+def _read_kind(reader: Reader, root: yaml.Node, path: Path, parts: _Parts) -> None:
     kind = read_header(reader, root)
     if kind == "topic":
         topic = read_topic(reader, root)
@@ -101,7 +149,62 @@ def read_file(path: Path, shown: str, parts: _Parts) -> None:
         scenario = read_scenario(reader, root, path)
         if scenario is not None:
             parts.scenarios[scenario.id] = scenario
-    parts.problems.extend(reader.problems)
+
+
+def _read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
+    """The file's text, read without blocking (a FIFO) and never more than the size limit."""
+    where = Loc(shown, 1, 1)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except (OSError, ValueError) as exc:
+        problems.append(Problem(where, "SA104", f"can't read the file: {_reason(exc)}"))
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(Problem(where, "SA104", "can't read the file: not a regular file"))
+            return None
+        if info.st_size > MAX_FILE_BYTES:
+            problems.append(Problem(where, "SA105", _too_large(info.st_size)))
+            return None
+        data = os.read(fd, info.st_size + 1)
+    except OSError as exc:
+        problems.append(Problem(where, "SA104", f"can't read the file: {_reason(exc)}"))
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:  # it grew while we looked
+        problems.append(Problem(where, "SA105", _too_large(len(data))))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
+        byte = data[exc.start]
+        problems.append(
+            Problem(Loc(shown, line, col), "SA104", f"the file is not UTF-8 (byte 0x{byte:02x})")
+        )
+        return None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"the file is {size / 1024:,.0f} KiB; content files are at most "
+        f"{MAX_FILE_BYTES // 1024:,} KiB (split it)"
+    )
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _unique(items: Iterable[tuple[str, Loc]], what: str, problems: list[Problem]) -> None:
@@ -138,7 +241,9 @@ def _check_course(parts: _Parts) -> list[Problem]:
     for fact in parts.facts:
         if topics and fact.topic not in topics:
             problems.append(
-                Problem(fact.loc, "SA404", f"unknown topic '{fact.topic}' ({', '.join(topics)})")
+                Problem(
+                    fact.loc, "SA404", f"unknown topic {quoted(fact.topic)} ({', '.join(topics)})"
+                )
             )
     for topic in parts.topics:
         for section in topic.sections:
@@ -166,11 +271,17 @@ def _check_question(q: Question, topics: dict[str, Topic], facts: dict[str, Fact
     problems: list[Problem] = []
     topic = topics.get(q.topic)
     if topic is None:
-        problems.append(Problem(q.loc, "SA404", f"unknown topic '{q.topic}' ({', '.join(topics)})"))
+        problems.append(
+            Problem(q.loc, "SA404", f"unknown topic {quoted(q.topic)} ({', '.join(topics)})")
+        )
     elif topic.section(q.section) is None:
         known = ", ".join(s.id for s in topic.sections)
         problems.append(
-            Problem(q.loc, "SA403", f"unknown section '{q.section}' of topic '{q.topic}' ({known})")
+            Problem(
+                q.loc,
+                "SA403",
+                f"unknown section {quoted(q.section)} of topic '{q.topic}' ({known})",
+            )
         )
     texts = [
         q.prompt,
@@ -243,7 +354,8 @@ def _check_against_fact(q: Question, fact: Fact) -> list[Problem]:
                     Problem(
                         q.loc,
                         "SA406",
-                        f"right choice '{q.answer}' ({right!r}) is not fact '{fact.id}' "
+                        f"right choice {quoted(q.answer)} ({quoted(right)}) is not fact "
+                        f"'{fact.id}' "
                         f"({fact.value} {fact.unit}); write it as {{fact:{fact.id}}}",
                     )
                 )
@@ -257,7 +369,7 @@ def _check_against_fact(q: Question, fact: Fact) -> list[Problem]:
                         Problem(
                             q.loc,
                             "SA406",
-                            f"wrong choice '{key}' ({text!r}) equals fact '{fact.id}'",
+                            f"wrong choice {quoted(key)} ({quoted(text)}) equals fact '{fact.id}'",
                         )
                     )
     return problems
@@ -286,13 +398,17 @@ def _collect(roots: Sequence[Path], bundled_root: Path | None) -> tuple[_Parts, 
     parts = _Parts()
     seen: set[Path] = set()  # `validate content/` in a checkout names the bundled files again
     for root in roots:
-        if not root.exists():
-            parts.problems.append(
-                Problem(Loc(str(root), 1, 1), "SA104", "no such file or directory")
-            )
+        try:
+            files = content_files(root)
+        except ContentDirError as exc:
+            where = Loc(display_path(root, bundled_root), 1, 1)
+            parts.problems.append(Problem(where, exc.code, exc.message))
             continue
-        for path in content_files(root):
-            resolved = path.resolve()
+        for path in files:
+            try:
+                resolved = path.resolve()
+            except (OSError, RuntimeError):  # gone, or a link loop, since the walk
+                resolved = path
             if resolved in seen:
                 continue
             seen.add(resolved)

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from studyaws.errors import printable
+
 FORMAT_VERSION = 1
 
 QuestionType = Literal["single", "multi", "numeric", "order", "truefalse", "predict"]
@@ -45,7 +47,7 @@ class Loc:
     col: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+        return f"{printable(self.path)}:{self.line}:{self.col}"
 
 
 NOWHERE = Loc("<built-in>", 0, 0)

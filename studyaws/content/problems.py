@@ -3,7 +3,7 @@
 The codes, grouped by kind (yamllint's and tldr-lint's practice: a catalogue, one failing
 fixture per code under tests/content/fixtures/bad/):
 
-SA1xx  syntax         the file can't be read as YAML at all
+SA1xx  syntax         the file can't be read as YAML at all, or is past a limit (limits.py)
 SA2xx  shape          the YAML is not the shape its `kind` allows
 SA3xx  one file       the shape is right but the content contradicts itself
 SA4xx  cross-file     a reference to something defined elsewhere is wrong
@@ -17,12 +17,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studyaws.content.model import Loc
+from studyaws.errors import printable
 
 CODES: dict[str, str] = {
     "SA101": "YAML syntax error",
     "SA102": "the file is not a YAML mapping",
     "SA103": "duplicate key in a mapping",
-    "SA104": "the file can't be read (missing, not UTF-8)",
+    "SA104": "the file can't be read (missing, not UTF-8, not a regular file)",
+    "SA105": "the file is too large",
+    "SA106": "too many YAML nodes, or nested too deeply",
+    "SA107": "aliases expand to too many nodes",
+    "SA108": "too many files under a content directory",
     "SA201": "unknown key",
     "SA202": "missing required key",
     "SA203": "wrong type",
@@ -66,7 +71,7 @@ class Problem:
 
     def __str__(self) -> str:
         level = "warning: " if self.is_warning else ""
-        return f"{self.loc}: {self.code} {level}{self.message}"
+        return f"{self.loc}: {self.code} {level}{printable(self.message)}"
 
 
 class ContentError(Exception):

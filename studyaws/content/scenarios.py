@@ -38,6 +38,7 @@ from studyaws.content.model import (
 )
 from studyaws.content.schema import FACT_ID as _FACT_ID
 from studyaws.content.schema import HEADER, ITEM_ID, OPT, REQ, Reader
+from studyaws.errors import quoted
 
 TOPICS = ("sqs", "sns", "lambda")
 
@@ -193,7 +194,7 @@ def _setting_value(reader: Reader, node: yaml.Node | None, what: str) -> Setting
         return None
     if node.tag == _INT:
         text = str(node.value)
-        return int(text) if text.isdigit() else reader.integer(node, what)
+        return int(text) if text.isdigit() and len(text) < 19 else reader.integer(node, what)
     return reader.string(node, what)
 
 
@@ -263,7 +264,7 @@ def _read_checkpoint(
         if name not in defaults:
             known = ", ".join(defaults) or "none"
             reader.problem(
-                key_node, "SA407", f"what_if names no setting '{name}' (settings: {known})"
+                key_node, "SA407", f"what_if names no setting {quoted(name)} (settings: {known})"
             )
             continue
         value = _setting_value(reader, value_node, f"what_if '{name}'")
@@ -306,7 +307,9 @@ def _read_answer(reader: Reader, node: yaml.Node) -> AnswerSpec | None:
         arg = reader.string(pairs[0][1], f"answer {kind}")
     spec_kind = next((k for k in ANSWER_KINDS if k == kind), None)
     if spec_kind is None:
-        reader.problem(node, "SA204", f"answer '{kind}' is not one of: {', '.join(ANSWER_KINDS)}")
+        reader.problem(
+            node, "SA204", f"answer {quoted(kind)} is not one of: {', '.join(ANSWER_KINDS)}"
+        )
         return None
     needs = ANSWER_ARGS.get(spec_kind)
     if needs and not arg:
@@ -320,7 +323,7 @@ def _read_answer(reader: Reader, node: yaml.Node) -> AnswerSpec | None:
         found = next((s for s in STATS if s == stat.strip()), None)
         if not sep or found is None or not queue.strip():
             reader.problem(
-                node, "SA204", f"answer stat is '<{'|'.join(STATS)}> of QUEUE', not '{arg}'"
+                node, "SA204", f"answer stat is '<{'|'.join(STATS)}> of QUEUE', not {quoted(arg)}"
             )
             return None
         return AnswerSpec("stat", queue.strip(), found)

@@ -8,6 +8,7 @@ every problem (it never stops at the first) and builds the frozen dataclasses of
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,12 @@ from typing import Any, TypeVar
 
 import yaml
 
+from studyaws.content.limits import (
+    MAX_DIAGRAM_CELLS,
+    MAX_DIAGRAM_ITEMS,
+    MAX_DIAGRAM_LABEL,
+    MAX_EXPANDED_NODES,
+)
 from studyaws.content.model import (
     DVA_DOMAINS,
     FORMAT_VERSION,
@@ -35,13 +42,16 @@ from studyaws.content.model import (
 )
 from studyaws.content.problems import Problem
 from studyaws.content.units import KNOWN_UNITS, is_answer_unit
+from studyaws.errors import quoted
 
 T = TypeVar("T")
 
 FACT_ID = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 ITEM_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 CHOICE_KEY = re.compile(r"^[a-z0-9]{1,3}$")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Controls a terminal obeys (C0 but tab and line feed, DEL, C1) and the bidirectional overrides
+# that make it show text in another order than it is stored.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 KINDS = ("topic", "facts", "questions", "diagrams", "scenario")
 NODE_KINDS = (
     "client",
@@ -64,10 +74,26 @@ _NULL = "tag:yaml.org,2002:null"
 _DATE = "tag:yaml.org,2002:timestamp"
 
 _constructor = yaml.SafeLoader("")
+_CHARS_PER_VISIT = 256
+
+
+class AliasBombError(Exception):
+    """Reading a file visited more nodes than it can hold: its aliases expand (a YAML bomb)."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__("aliases expand too far")
+        self.node = node
+
+
+class BadScalarError(ValueError):
+    """A scalar whose tag matched but whose value is impossible (`2026-02-30`, `0x_`)."""
 
 
 def _scalar_value(node: yaml.ScalarNode) -> Any:
-    return _constructor.construct_object(node, deep=True)
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError, yaml.YAMLError) as exc:
+        raise BadScalarError(str(exc)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +108,28 @@ OPT = Field()
 class Reader:
     """Walks one file's node tree; `problems` collects everything wrong with it."""
 
-    def __init__(self, display_path: str, text: str | None = None) -> None:
+    def __init__(
+        self, display_path: str, text: str | None = None, *, may_have_control: bool | None = None
+    ) -> None:
         self.path = display_path
         self.problems: list[Problem] = []
-        # One scan of the whole file spares a scan of every string when it is clean.
-        self.may_have_control = text is None or "\\" in text or CONTROL.search(text) is not None
+        self.visits = 0  # nodes read so far, aliases expanded (limits.MAX_EXPANDED_NODES)
+        # One scan of the whole file spares a scan of every string when it is clean (the loader
+        # has made it already and says so).
+        if may_have_control is None:
+            may_have_control = text is None or "\\" in text or CONTROL.search(text) is not None
+        self.may_have_control = may_have_control
 
     # -- positions and problems ---------------------------------------------------------------
 
     def loc(self, node: yaml.Node) -> Loc:
         return Loc(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def visit(self, node: yaml.Node, count: int) -> None:
+        """Count `count` more nodes read; a file whose aliases multiply them stops here."""
+        self.visits += count
+        if self.visits > MAX_EXPANDED_NODES:
+            raise AliasBombError(node)
 
     def problem(self, node: yaml.Node | Loc, code: str, message: str) -> None:
         loc = node if isinstance(node, Loc) else self.loc(node)
@@ -116,6 +154,7 @@ class Reader:
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, "SA203", f"{what} must be a mapping, not {_describe(node)}")
             return None
+        self.visit(node, len(node.value))
         # Fast path for the common case, a well-formed mapping: string keys, no duplicate, all
         # known, all required present. Anything else takes the loop below, which says what is off.
         try:
@@ -142,7 +181,9 @@ class Reader:
                 hint = f" (did you mean '{near[0]}'?)" if near else ""
                 allowed = ", ".join(fields)
                 self.problem(
-                    key_node, "SA201", f"unknown key '{key}' in {what}{hint}; allowed: {allowed}"
+                    key_node,
+                    "SA201",
+                    f"unknown key {quoted(key)} in {what}{hint}; allowed: {allowed}",
                 )
                 continue
             out[key] = value_node
@@ -156,12 +197,16 @@ class Reader:
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, "SA203", f"{what} must be a mapping, not {_describe(node)}")
             return []
+        self.visit(node, len(node.value))
         seen: set[str] = set()
-        pairs = []
+        pairs: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, "SA203", f"keys of {what} must be strings")
+                continue
             key = str(key_node.value)
             if key in seen:
-                self.problem(key_node, "SA103", f"key '{key}' appears twice in {what}")
+                self.problem(key_node, "SA103", f"key {quoted(key)} appears twice in {what}")
                 continue
             seen.add(key)
             pairs.append((key_node, value_node))
@@ -171,6 +216,7 @@ class Reader:
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, "SA203", f"{what} must be a list, not {_describe(node)}")
             return []
+        self.visit(node, len(node.value))
         return list(node.value)
 
     # -- scalars ------------------------------------------------------------------------------
@@ -180,6 +226,8 @@ class Reader:
             self.problem(node, "SA203", f"{what} must be a string, not {_describe(node)}")
             return ""
         value: str = node.value
+        if len(value) > _CHARS_PER_VISIT:
+            self.visit(node, len(value) // _CHARS_PER_VISIT)
         if not allow_empty and not value.strip():
             self.problem(node, "SA204", f"{what} must not be empty")
         match = CONTROL.search(value) if self.may_have_control else None
@@ -201,23 +249,38 @@ class Reader:
         value = self.string(node, what)
         if value and not pattern.match(value):
             style = "snake_case" if pattern is FACT_ID else "lowercase-with-hyphens"
-            self.problem(node, "SA204", f"{what} '{value}' is not a valid id ({style})")
+            self.problem(node, "SA204", f"{what} {quoted(value)} is not a valid id ({style})")
         return value
 
-    def integer(self, node: yaml.Node, what: str, low: int | None = None) -> int:
+    def integer(
+        self, node: yaml.Node, what: str, low: int | None = None, high: int | None = None
+    ) -> int:
         if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
             self.problem(node, "SA203", f"{what} must be an integer, not {_describe(node)}")
             return 0
-        value = int(_scalar_value(node))
+        try:
+            value = int(_scalar_value(node))
+        except BadScalarError:
+            self.problem(node, "SA204", f"{what} {quoted(node.value)} is not a usable integer")
+            return 0
         if low is not None and value < low:
             self.problem(node, "SA204", f"{what} must be at least {low}, not {value}")
+        if high is not None and value > high:
+            self.problem(node, "SA204", f"{what} must be at most {high}, not {quoted(str(value))}")
         return value
 
     def number(self, node: yaml.Node, what: str) -> float:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in (_INT, _FLOAT):
             self.problem(node, "SA203", f"{what} must be a number, not {_describe(node)}")
             return 0.0
-        return float(_scalar_value(node))
+        try:
+            value = float(_scalar_value(node))
+        except (BadScalarError, OverflowError):
+            value = math.nan
+        if not math.isfinite(value):
+            self.problem(node, "SA204", f"{what} {quoted(node.value)} is not a finite number")
+            return 0.0
+        return value
 
     def value(self, node: yaml.Node, what: str) -> int | float | str | bool:
         if not isinstance(node, yaml.ScalarNode) or node.tag not in (_INT, _FLOAT, _STR, _BOOL):
@@ -225,26 +288,47 @@ class Reader:
                 node, "SA203", f"{what} must be a number, string or boolean, not {_describe(node)}"
             )
             return ""
-        result = _scalar_value(node)
+        if node.tag == _STR:
+            return self.string(node, what, allow_empty=True)
+        try:
+            result = _scalar_value(node)
+        except BadScalarError:
+            self.problem(node, "SA204", f"{what} {quoted(node.value)} is not a usable number")
+            return ""
+        if isinstance(result, float) and not math.isfinite(result):
+            self.problem(node, "SA204", f"{what} {quoted(node.value)} is not a finite number")
+            return ""
         assert isinstance(result, int | float | str | bool)
         return result
 
     def date_text(self, node: yaml.Node, what: str) -> str:
         """`2026-11-27` (a YAML date) or `2025-08` (a string)."""
         if isinstance(node, yaml.ScalarNode) and node.tag == _DATE:
-            result = _scalar_value(node)
+            try:
+                result = _scalar_value(node)
+            except BadScalarError:
+                self.problem(node, "SA204", f"{what} {quoted(node.value)} is not a real date")
+                return ""
             return result.isoformat() if isinstance(result, date) else str(result)
         value = self.string(node, what)
-        if value and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
+        match = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", value)
+        if value and not match:
             self.problem(
-                node, "SA204", f"{what} '{value}' is not a date (YYYY, YYYY-MM, YYYY-MM-DD)"
+                node, "SA204", f"{what} {quoted(value)} is not a date (YYYY, YYYY-MM, YYYY-MM-DD)"
             )
+        elif match and match.group(2) is not None:
+            try:
+                date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
+            except ValueError:
+                self.problem(node, "SA204", f"{what} {quoted(value)} is not a real date")
         return value
 
     def choice(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> str:
         value = self.string(node, what)
         if value and value not in allowed:
-            self.problem(node, "SA204", f"{what} '{value}' is not one of: {', '.join(allowed)}")
+            self.problem(
+                node, "SA204", f"{what} {quoted(value)} is not one of: {', '.join(allowed)}"
+            )
         return value
 
     def string_list(
@@ -259,7 +343,7 @@ class Reader:
     def url(self, node: yaml.Node, what: str) -> str:
         value = self.string(node, what)
         if value and not re.match(r"^https://\S+$", value):
-            self.problem(node, "SA204", f"{what} must be an https:// URL, not '{value}'")
+            self.problem(node, "SA204", f"{what} must be an https:// URL, not {quoted(value)}")
         return value
 
     def each(
@@ -270,6 +354,7 @@ class Reader:
 
 
 def _describe(node: yaml.Node) -> str:
+    """What a node is, in words; never its repr (a node's repr expands every alias in it)."""
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
@@ -277,7 +362,8 @@ def _describe(node: yaml.Node) -> str:
     if node.tag == _NULL:
         return "nothing"
     names = {_STR: "a string", _INT: "an integer", _FLOAT: "a number", _BOOL: "a boolean"}
-    return f"{names.get(node.tag, 'a ' + node.tag.rsplit(':', 1)[-1])} ({node.value!r})"
+    kind = names.get(node.tag) or f"a {quoted(str(node.tag).rsplit(':', 1)[-1], 40)}"
+    return f"{kind} ({quoted(str(node.value))})"
 
 
 # -- the kinds --------------------------------------------------------------------------------
@@ -298,11 +384,15 @@ def read_header(reader: Reader, root: yaml.Node) -> str | None:
         if not isinstance(version_node, yaml.ScalarNode) or version_node.value != str(
             FORMAT_VERSION
         ):
+            given = (
+                quoted(version_node.value)
+                if isinstance(version_node, yaml.ScalarNode)
+                else _describe(version_node)
+            )
             reader.problem(
                 version_node,
                 "SA205",
-                f"format_version {version_node.value!r} is not supported (this studyaws reads "
-                f"{FORMAT_VERSION})",
+                f"format_version {given} is not supported (this studyaws reads {FORMAT_VERSION})",
             )
     if "kind" not in keys:
         reader.problem(
@@ -312,7 +402,9 @@ def read_header(reader: Reader, root: yaml.Node) -> str | None:
     kind_node = keys["kind"][1]
     kind = str(kind_node.value) if isinstance(kind_node, yaml.ScalarNode) else ""
     if kind not in KINDS:
-        reader.problem(kind_node, "SA206", f"unknown kind '{kind}'; known: {', '.join(KINDS)}")
+        reader.problem(
+            kind_node, "SA206", f"unknown kind {quoted(kind)}; known: {', '.join(KINDS)}"
+        )
         return None
     return kind
 
@@ -352,7 +444,7 @@ def _read_fact(reader: Reader, node: yaml.Node) -> Fact | None:
         reader.problem(
             m["unit"],
             "SA204",
-            f"unit '{unit}' is not known; use one of {', '.join(sorted(KNOWN_UNITS))}",
+            f"unit {quoted(unit)} is not known; use one of {', '.join(sorted(KNOWN_UNITS))}",
         )
     value = reader.value(m["value"], "value")
     if unit == "text" and not isinstance(value, str):
@@ -466,10 +558,12 @@ def _read_misconception(reader: Reader, node: yaml.Node) -> Misconception | None
     )
     ref = reader.string(m["ref"], "ref") if "ref" in m else ""
     if ref and not re.match(r"^[EM]\d+$", ref):
-        reader.problem(m["ref"], "SA204", f"ref '{ref}' must be E<n> (notes) or M<n> (common)")
+        reader.problem(
+            m["ref"], "SA204", f"ref {quoted(ref)} must be E<n> (notes) or M<n> (common)"
+        )
     if origin == "notes" and ref and not ref.startswith("E"):
         reader.problem(
-            m["ref"], "SA204", f"a misconception from the notes has an E<n> ref, not '{ref}'"
+            m["ref"], "SA204", f"a misconception from the notes has an E<n> ref, not {quoted(ref)}"
         )
     return Misconception(
         claim=reader.string(m["claim"], "claim"),
@@ -529,13 +623,15 @@ def _read_question(reader: Reader, node: yaml.Node, topic: str) -> Question | No
                 reader.problem(
                     key_node,
                     "SA204",
-                    f"choice key '{key_node.value}' must be a-z or 1-3 characters",
+                    f"choice key {quoted(str(key_node.value))} must be a-z or 1-3 characters",
                 )
-        choices = tuple((str(k.value), reader.text(v, f"choice '{k.value}'")) for k, v in pairs)
+        choices = tuple(
+            (str(k.value), reader.text(v, f"choice {quoted(str(k.value), 10)}")) for k, v in pairs
+        )
     why_not: tuple[tuple[str, str], ...] = ()
     if "why_not" in m:
         why_not = tuple(
-            (str(k.value), reader.string(v, f"why_not '{k.value}'"))
+            (str(k.value), reader.string(v, f"why_not {quoted(str(k.value), 10)}"))
             for k, v in reader.free_mapping(m["why_not"], "why_not")
         )
     answer = _read_answer(reader, m, qtype, choices)
@@ -596,7 +692,7 @@ def _read_answer(
         key = reader.text(node, "answer")
         if keys and key not in keys:
             reader.problem(
-                node, "SA302", f"answer '{key}' is not one of the choices ({', '.join(keys)})"
+                node, "SA302", f"answer {quoted(key)} is not one of the choices ({', '.join(keys)})"
             )
         return key
     if qtype in ("multi", "order"):
@@ -608,7 +704,7 @@ def _read_answer(
                 reader.problem(
                     item_node,
                     "SA302",
-                    f"answer '{key}' is not one of the choices ({', '.join(keys)})",
+                    f"answer {quoted(key)} is not one of the choices ({', '.join(keys)})",
                 )
         return given
     if qtype == "truefalse":
@@ -624,7 +720,7 @@ def _read_answer(
             return None
         unit = reader.string(a["unit"], "unit")
         if unit and not is_answer_unit(unit):
-            reader.problem(a["unit"], "SA204", f"unit '{unit}' is not known")
+            reader.problem(a["unit"], "SA204", f"unit {quoted(unit)} is not known")
         return NumericAnswer(reader.number(a["value"], "value"), unit)
     return None
 
@@ -656,11 +752,11 @@ def _check_question_shape(reader: Reader, q: Question, m: dict[str, yaml.Node]) 
         explained = dict(q.why_not)
         for key in keys:
             if key not in right and not explained.get(key, "").strip():
-                reader.problem(where, "SA303", f"wrong choice '{key}' has no why_not")
+                reader.problem(where, "SA303", f"wrong choice {quoted(key)} has no why_not")
         for key, _ in q.why_not:
             if key not in keys or key in right:
                 node = m.get("why_not", where)
-                reader.problem(node, "SA304", f"why_not '{key}' is not a wrong choice")
+                reader.problem(node, "SA304", f"why_not {quoted(key)} is not a wrong choice")
 
 
 _DIAGRAM_FIELDS = {
@@ -686,6 +782,13 @@ def _read_diagram(reader: Reader, node: yaml.Node) -> Diagram | None:
         return None
     nodes = reader.each(m["nodes"], "nodes", lambda n: _read_node(reader, n))
     edges = reader.each(m["edges"], "edges", lambda n: _read_edge(reader, n))
+    for items, key in ((nodes, "nodes"), (edges, "edges")):
+        if len(items) > MAX_DIAGRAM_ITEMS:
+            reader.problem(
+                m[key],
+                "SA204",
+                f"a diagram has at most {MAX_DIAGRAM_ITEMS} {key}, not {len(items)}",
+            )
     ids = [n.id for n in nodes]
     cells: dict[tuple[int, int], str] = {}
     for item, diagram_node in zip(nodes, reader.sequence(m["nodes"], "nodes"), strict=False):
@@ -702,7 +805,9 @@ def _read_diagram(reader: Reader, node: yaml.Node) -> Diagram | None:
         for end in (edge.source, edge.target):
             if end not in ids:
                 reader.problem(
-                    edge_node, "SA307", f"edge names unknown node '{end}' (nodes: {', '.join(ids)})"
+                    edge_node,
+                    "SA307",
+                    f"edge names unknown node {quoted(end)} (nodes: {', '.join(ids)})",
                 )
     return Diagram(
         id=reader.ident(m["id"], "diagram id"),
@@ -723,11 +828,12 @@ def _read_node(reader: Reader, node: yaml.Node) -> DiagramNode | None:
     )
     if m is None or not {"id", "label", "col", "row"} <= m.keys():
         return None
+    last = MAX_DIAGRAM_CELLS - 1
     return DiagramNode(
         id=reader.ident(m["id"], "node id"),
-        label=reader.text(m["label"], "label"),
-        col=reader.integer(m["col"], "col", 0),
-        row=reader.integer(m["row"], "row", 0),
+        label=_label(reader, m["label"]),
+        col=reader.integer(m["col"], "col", 0, last),
+        row=reader.integer(m["row"], "row", 0, last),
         kind=reader.choice(m["kind"], "kind", NODE_KINDS) if "kind" in m else "box",
         note=reader.string(m["note"], "note") if "note" in m else "",
     )
@@ -740,6 +846,17 @@ def _read_edge(reader: Reader, node: yaml.Node) -> DiagramEdge | None:
     return DiagramEdge(
         source=reader.string(m["from"], "from"),
         target=reader.string(m["to"], "to"),
-        label=reader.text(m["label"], "label") if "label" in m else "",
+        label=_label(reader, m["label"]) if "label" in m else "",
         style=reader.choice(m["style"], "style", ("solid", "dashed")) if "style" in m else "solid",  # type: ignore[arg-type]
     )
+
+
+def _label(reader: Reader, node: yaml.Node) -> str:
+    """A diagram label: drawn inside a box or along an arrow, so one short line."""
+    label = reader.text(node, "label")
+    if len(label) > MAX_DIAGRAM_LABEL or "\n" in label:
+        reader.problem(
+            node, "SA204", f"a label is one line of at most {MAX_DIAGRAM_LABEL} characters"
+        )
+        return label[:MAX_DIAGRAM_LABEL].split("\n", 1)[0]
+    return label

@@ -9,7 +9,7 @@ from studyaws.content.model import Fact
 from studyaws.content.units import format_quantity, format_range
 
 FACT_REF = re.compile(r"\{fact:([A-Za-z0-9_]+)\}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def fact_display(fact: Fact) -> str:

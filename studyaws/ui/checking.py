@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from studyaws.errors import ExitStatus
+from studyaws.errors import ExitStatus, printable
 from studyaws.scenarios.check import check
 from studyaws.ui.env import Env
 
@@ -25,7 +25,7 @@ def validate(env: Env, path: Path | None) -> int:
             line.append(f"{problem.loc}:", style="bold")
             line.append(" ")
             line.append(problem.code, style="yellow" if problem.is_warning else "red")
-            line.append(f" {problem.message}")
+            line.append(f" {printable(problem.message)}")
             console.print(line, highlight=False, soft_wrap=True)
         else:
             env.stdout.write(f"{problem}\n")

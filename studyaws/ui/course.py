@@ -23,8 +23,10 @@ def load(env: Env) -> Course:
 
         return load_course(env.content_dirs)
 
+    fingerprint = content_fingerprint(env.content_dirs)
+    name = f"course-{fingerprint}" if fingerprint is not None else None
     try:
-        return cached(env, f"course-{content_fingerprint(env.content_dirs)}", build)
+        return cached(env, name, build, Course)
     except ContentError as exc:
         count = len(exc.problems)
         more = f" (and {count - 1} more; run 'studyaws validate')" if count > 1 else ""
@@ -53,7 +55,9 @@ def all_questions(env: Env, course: Course) -> tuple[Question, ...]:
 
         return tuple(predict_questions(course.scenarios.values()))
 
-    predicted = cached(env, f"predict-{content_fingerprint(env.content_dirs)}", build)
+    fingerprint = content_fingerprint(env.content_dirs)
+    name = f"predict-{fingerprint}" if fingerprint is not None else None
+    predicted = cached(env, name, build, tuple[Question, ...])
     return course.questions + predicted
 
 
@@ -92,13 +96,37 @@ def topic_ids(course: Course) -> list[str]:
     return ids + sorted({q.topic for q in course.questions} - set(ids))
 
 
-def open_store(env: Env) -> Store:
-    """The progress store under `env.data_dir`; a problem opening it is one line, status 1."""
-    from studyaws.study.store import Store, StoreError
+SHOW_BUSY_TIMEOUT_MS = 2_000
+
+
+def open_store(env: Env, busy_timeout_ms: int | None = None) -> Store:
+    """The progress store under `env.data_dir`; a problem opening it is a StoreError (one line,
+    status 1)."""
+    from studyaws.study.store import Store
+
+    return Store.open(env.data_dir, env.now(), warn=env.warn, busy_timeout_ms=busy_timeout_ms)
+
+
+def existing_store(env: Env, shown: str) -> Store | None:
+    """The progress store for a command that only *shows* progress (`shown`: what of it).
+
+    None before the learner's first answer (nothing is created), and None after one warning
+    when the store can't be opened: the command goes on without it."""
+    import os
+
+    from studyaws.study.store import DB_NAME
 
     try:
-        return Store.open(env.data_dir, env.now(), warn=env.warn)
-    except StoreError as exc:
-        raise StudyawsError(str(exc)) from None
-    except OSError as exc:
-        raise StudyawsError(f"can't open your progress in {env.data_dir}: {exc}") from None
+        os.lstat(env.data_dir / DB_NAME)  # a dangling link is there, and worth a warning
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, ValueError):
+        pass  # unreadable: opening it says why
+    from studyaws.study import store
+
+    try:
+        # Only shown: waiting 2 s for another program's lock is enough before going on without.
+        return open_store(env, min(store.BUSY_TIMEOUT_MS, SHOW_BUSY_TIMEOUT_MS))
+    except StudyawsError as exc:
+        env.warn(f"{shown} not shown: {exc.message}")
+        return None

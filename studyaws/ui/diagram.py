@@ -8,6 +8,10 @@ Layout rules (shared by both renderers):
 - Several edges between the same two nodes are drawn side by side (boxes grow to make room).
 - When the text drawing is wider than the terminal, the diagram becomes a list of
   `A ──label──▶ B` lines, which reads the same to a screen reader.
+- Both renderers allocate by the grid, so a diagram past the limits the content check enforces
+  (limits.py: cells, labels, nodes and edges) is never drawn: the terminal gets its list of arrows
+  and the SVG writer an error. The check keeps such a diagram out of a course; this keeps it out
+  of the renderer whatever path it came by.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from studyaws.content.limits import MAX_DIAGRAM_CELLS, MAX_DIAGRAM_ITEMS, MAX_DIAGRAM_LABEL
 from studyaws.content.model import Diagram, DiagramEdge, DiagramNode
 from studyaws.errors import StudyawsError
 from studyaws.ui.env import Env
@@ -123,8 +128,26 @@ def _draw_box(canvas: _Canvas, box: _Box) -> None:
     canvas.text(x + 2, y + h // 2, box.node.label)
 
 
+def within_limits(diagram: Diagram) -> bool:
+    """Whether the diagram is small enough to draw (the bounds its content check enforces)."""
+    return (
+        len(diagram.nodes) <= MAX_DIAGRAM_ITEMS
+        and len(diagram.edges) <= MAX_DIAGRAM_ITEMS
+        and all(
+            0 <= n.col < MAX_DIAGRAM_CELLS
+            and 0 <= n.row < MAX_DIAGRAM_CELLS
+            and len(n.label) <= MAX_DIAGRAM_LABEL
+            for n in diagram.nodes
+        )
+        and all(len(e.label) <= MAX_DIAGRAM_LABEL for e in diagram.edges)
+    )
+
+
 def render_text(diagram: Diagram) -> list[str]:
-    """The diagram drawn with box-drawing characters (no colour)."""
+    """The diagram drawn with box-drawing characters (no colour); its list of arrows when it is
+    too large to draw."""
+    if not within_limits(diagram):
+        return render_list(diagram)
     boxes, width, height = _layout(diagram)
     canvas = _Canvas(width + 2, height)
     for box in boxes.values():
@@ -240,6 +263,12 @@ _MARKER = '<marker id="arrow"'
 
 def render_svg(diagram: Diagram) -> str:
     """A standalone SVG (deterministic: same diagram, same bytes)."""
+    if not within_limits(diagram):
+        raise StudyawsError(
+            f"diagram {diagram.id} is too large to draw (at most {MAX_DIAGRAM_CELLS} columns "
+            f"and rows, {MAX_DIAGRAM_ITEMS} nodes and edges, labels of {MAX_DIAGRAM_LABEL} "
+            "characters)"
+        )
     cols = max((n.col for n in diagram.nodes), default=0) + 1
     rows = max((n.row for n in diagram.nodes), default=0) + 1
     width = MARGIN * 2 + cols * CELL_W

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
-from studyaws.errors import ReaderGone
+from studyaws.errors import ReaderGone, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -202,13 +202,18 @@ class Env:
     # -- output helpers -----------------------------------------------------------------------
 
     def error(self, message: str) -> None:
-        """One line on stderr, plain: `studyaws: error: ...`."""
-        self.stderr.write(f"{APP_NAME}: error: {message}\n")
-        self.stderr.flush()
+        """One line on stderr, plain: `studyaws: error: ...` (controls escaped)."""
+        self._say(f"{APP_NAME}: error: {printable(message)}\n")
 
     def warn(self, message: str) -> None:
-        self.stderr.write(f"{APP_NAME}: warning: {message}\n")
-        self.stderr.flush()
+        self._say(f"{APP_NAME}: warning: {printable(message)}\n")
+
+    def _say(self, line: str) -> None:
+        try:
+            self.stderr.write(line)
+            self.stderr.flush()
+        except (OSError, ValueError, AttributeError):
+            pass  # stderr closed or full: nowhere left to say it
 
 
 class _LineEndTrimmer(io.TextIOBase):

@@ -24,8 +24,9 @@ def plain_inline(text: str) -> str:
 
 
 def learn(env: Env, topic_id: str, section_id: str | None) -> int:
+    fingerprint = content_fingerprint(env.content_dirs)
     page_key = key(
-        content_fingerprint(env.content_dirs),
+        fingerprint,
         "learn",
         topic_id.lower(),
         (section_id or "").lower(),
@@ -39,7 +40,8 @@ def learn(env: Env, topic_id: str, section_id: str | None) -> int:
 
         return render_learn(env, topic_id, section_id)
 
-    emit(env, cached(env, f"page-{page_key}", render))
+    name = f"page-{page_key}" if fingerprint is not None else None
+    emit(env, cached(env, name, render, str))
     return 0
 
 

@@ -11,16 +11,18 @@ Rules:
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studyaws.errors import ExitStatus, StudyawsError, UsageError
+from studyaws.errors import ExitStatus, StudyawsError, UsageError, printable
 from studyaws.ui import course as course_ui
 
 if TYPE_CHECKING:
     from studyaws.study.stats import Mastery, Progress
+    from studyaws.study.store import Store
     from studyaws.ui.env import Env
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -53,15 +55,16 @@ def progress(
 # -- the view -------------------------------------------------------------------------------------
 
 
-def summary(env: Env) -> Progress:
+def summary(env: Env, store: Store | None = None) -> Progress:
+    """The learner's progress, read from `store` (closed afterwards) or the one they have."""
     from studyaws.study.selection import quizzable
     from studyaws.study.stats import summarize
     from studyaws.ui import course as course_ui
     from studyaws.ui.course import open_store
 
     course = course_ui.load(env)
-    with open_store(env) as store:
-        cards, reviews = store.cards(), store.reviews()
+    with store if store is not None else open_store(env) as opened:
+        cards, reviews = opened.cards(), opened.reviews()
     # The quiz's pool (the bank and the scenarios' predictions), so a topic's count of questions
     # doesn't grow as the learner meets the scenario ones.
     questions = quizzable(course_ui.all_questions(env, course))
@@ -116,6 +119,7 @@ class _Writer:
         """`wrap=False` for a command to copy: one line, even past the edge of a narrow screen."""
         from rich.text import Text
 
+        line = printable(line)  # topic and concept names may come from an imported file
         width = max(20, self.console.width - indent) if wrap else len(line) + 1
         lines = textwrap.wrap(
             line, width, subsequent_indent=" " * hanging, break_on_hyphens=False
@@ -143,6 +147,7 @@ class _Writer:
         """A bar and its counts; `of` says what they count (`86 questions + 21 predictions`)."""
         from rich.text import Text
 
+        name = printable(name)
         width = self.console.width - indent
         bar_width = max(5, min(20, width - name_width - 7))
         if name_width + bar_width + 7 > width:
@@ -258,7 +263,10 @@ def _export(env: Env, path: Path, *, json_output: bool) -> int:
     with open_store(env) as store:
         data = store.export(env.now())
     try:
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        # 0600 like the store itself: an export is the learner's history, not the world's.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, indent=1) + "\n")
     except OSError as exc:
         raise StudyawsError(f"can't write {path}: {exc.strerror or exc}") from None
     cards, reviews = len(data["cards"]), len(data["reviews"])
@@ -267,7 +275,7 @@ def _export(env: Env, path: Path, *, json_output: bool) -> int:
         env.stdout.write("\n")
     else:
         env.console.print(
-            f"Wrote {cards} cards and {reviews} answers to {path}.",
+            f"Wrote {cards} cards and {reviews} answers to {printable(str(path))}.",
             markup=False,
             highlight=False,
             soft_wrap=True,
@@ -276,26 +284,21 @@ def _export(env: Env, path: Path, *, json_output: bool) -> int:
 
 
 def _import(env: Env, path: Path, *, json_output: bool) -> int:
-    from studyaws.study.store import StoreError
+    from studyaws.study.store import BadExportError, load_export
     from studyaws.ui.course import open_store
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise StudyawsError(f"can't read {path}: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise StudyawsError(f"{path} is not JSON: {exc}") from None
+    data = load_export(path)
     with open_store(env) as store:
         try:
             cards, reviews = store.import_(data, env.now())
-        except StoreError as exc:
-            raise StudyawsError(f"{path}: {exc}") from None
+        except BadExportError as exc:
+            raise StudyawsError(f"{path}: {exc.message}") from None
     if json_output:
         env.stdout.write(json.dumps({"imported": str(path), "cards": cards, "reviews": reviews}))
         env.stdout.write("\n")
     else:
         env.console.print(
-            f"Imported {cards} cards and {reviews} answers from {path}.",
+            f"Imported {cards} cards and {reviews} answers from {printable(str(path))}.",
             markup=False,
             highlight=False,
             soft_wrap=True,

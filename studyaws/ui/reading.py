@@ -28,7 +28,7 @@ from rich.text import Text
 from studyaws.content.model import Course, Diagram, Fact, Misconception, Section, Topic
 from studyaws.content.text import fact_display, render_facts, strip_control
 from studyaws.content.units import format_quantity
-from studyaws.errors import UsageError
+from studyaws.errors import StudyawsError, UsageError
 from studyaws.ui.course import counts, find_topic, load
 from studyaws.ui.diagram import list_rows, render_text
 from studyaws.ui.env import Env
@@ -252,14 +252,20 @@ def render_learn(env: Env, topic_id: str, section_id: str | None) -> str:
 
 
 def _progress(env: Env) -> Progress | None:
-    """The learner's progress, or None before their first answer (no store is created here)."""
-    from studyaws.study.store import DB_NAME
+    """The learner's progress, or None before their first answer (no store is created here) or
+    when the store can't be read (said once: these commands only show mastery)."""
+    from studyaws.ui.course import existing_store
 
-    if not (env.data_dir / DB_NAME).exists():
+    store = existing_store(env, "mastery is")
+    if store is None:
         return None
     from studyaws.ui.progress import summary
 
-    return summary(env)
+    try:
+        return summary(env, store)
+    except StudyawsError as exc:  # the store's errors included
+        env.warn(f"mastery is not shown: {exc.message}")
+        return None
 
 
 def _mastery(progress: Progress | None, topic_id: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from studyaws.errors import ExitStatus
 from studyaws.sandbox import Outcome, SandboxSyntaxError, Session, run_script
@@ -35,20 +35,55 @@ def sandbox(env: Env, *, script: str | None, json_output: bool, seed: int) -> in
     if script is None and env.interactive:
         return _shell(env, session, json_output=json_output)
     if script is None or script == "-":
-        lines: Iterable[str] = env.stdin
+        lines: Iterable[str] = _bounded_lines(env.stdin)
     else:
         path = Path(script)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            # A file or `<(command)`, read up to a bound: `--script /dev/zero` ends here.
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_SCRIPT_BYTES + 1)
+            if len(raw) > MAX_SCRIPT_BYTES:
+                raise ValueError(f"it is larger than {MAX_SCRIPT_BYTES // (1024 * 1024)} MiB")
+            text = raw.decode("utf-8")
+        except OSError as exc:
+            env.error(f"cannot read script {script}: {exc.strerror or exc}")
+            return int(ExitStatus.USAGE)
+        except ValueError as exc:  # not UTF-8, or too large
             env.error(f"cannot read script {script}: {exc}")
             return int(ExitStatus.USAGE)
         lines = text.splitlines()
-    failure = run_script(session, _strip(lines), lambda o: _print(env, o, json_output=json_output))
+    try:
+        failure = run_script(
+            session, _strip(lines), lambda o: _print(env, o, json_output=json_output)
+        )
+    except _LineTooLongError as exc:
+        env.error(f"line {exc.number}: longer than {MAX_LINE_CHARS:,} characters")
+        return int(ExitStatus.USAGE)
     if failure is not None:
         env.error(f"line {failure.line_number}: {failure.message}")
         return int(ExitStatus.USAGE)
     return int(ExitStatus.OK)
+
+
+MAX_SCRIPT_BYTES = 8 * 1024 * 1024
+MAX_LINE_CHARS = 100_000
+
+
+class _LineTooLongError(Exception):
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _bounded_lines(stream: TextIO) -> Iterator[str]:
+    """Lines of a stream (`--script -`), each read up to a bound: `< /dev/zero` is one endless
+    line, and must end as an error, not fill the memory."""
+    number = 0
+    while line := stream.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise _LineTooLongError(number)
+        yield line
 
 
 def _strip(lines: Iterable[str]) -> Iterator[str]:

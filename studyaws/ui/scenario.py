@@ -132,11 +132,20 @@ def sorted_scenarios(course: Course) -> dict[str, Scenario]:
 
 
 def answered_checkpoints(env: Env) -> set[str]:
-    """Card ids of every checkpoint answered at least once (from the progress store)."""
-    from studyaws.ui.course import open_store
+    """Card ids of every checkpoint answered at least once (from the progress store). The list
+    only shows them: without a store it is shown without them (said once when it can't open)."""
+    from studyaws.ui.course import existing_store
 
-    with open_store(env) as store:
-        return {r.question_id for r in store.reviews() if r.question_id.startswith("scenario:")}
+    store = existing_store(env, "which scenarios you have done is")
+    if store is None:
+        return set()
+    try:
+        with store:
+            reviews = store.reviews()
+    except StudyawsError as exc:
+        env.warn(f"which scenarios you have done is not shown: {exc.message}")
+        return set()
+    return {r.question_id for r in reviews if r.question_id.startswith("scenario:")}
 
 
 def list_scenarios(env: Env, scenarios: dict[str, Scenario], *, json_output: bool) -> int:
@@ -544,8 +553,6 @@ class Play:
     # -- saving --------------------------------------------------------------------------------
 
     def save(self, prediction: Prediction) -> None:
-        import sqlite3
-
         if not self.saving or not prediction.answered:
             return
         q = prediction.question
@@ -564,7 +571,7 @@ class Play:
                     mode="scenario",
                 )
             self.saved += 1
-        except (sqlite3.Error, StudyawsError, OSError) as exc:
+        except StudyawsError as exc:  # the store's errors included
             if not self.save_failed:
                 self.env.warn(f"could not save your prediction ({exc}); the play goes on")
             self.save_failed = True
