@@ -72,20 +72,20 @@ def check(
 ) -> tuple[Course, list[Problem]]:
     """The content check (`content.loader.check`) and the executable one: every learner
     scenario without a problem of its own is played, what-ifs included."""
-    from studyaws.content.files import bundled_content_dir, content_files
+    from studyaws.content.files import ContentDirError, bundled_content_dir, content_files
     from studyaws.content.loader import check as check_content
     from studyaws.content.loader import display_path
     from studyaws.content.scenarios import is_bundled
 
     course, problems = check_content(extra, include_bundled=include_bundled)
     bundled = bundled_content_dir()
-    learners = {
-        display_path(path, bundled)
-        for root in extra
-        if root.exists()
-        for path in content_files(root)
-        if not is_bundled(path)
-    }
+    learners: set[str] = set()
+    for root in extra:
+        try:
+            files = content_files(root) if root.exists() else []
+        except (ContentDirError, OSError):
+            continue  # the content check has said what is wrong with it
+        learners.update(display_path(p, bundled) for p in files if not is_bundled(p))
     with_problems = {p.loc.path for p in problems}
     for scenario in course.scenarios.values():
         path = scenario.loc.path
