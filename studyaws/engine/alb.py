@@ -2,22 +2,25 @@
 
 Rules (alb_lambda_limits, alb_multi_value_headers), cited again above the code:
 
-- The request becomes an event with `httpMethod`, `path`, query string parameters, headers
-  (names in lower case), `body`, `isBase64Encoded` and `requestContext.elb`.
+- The request becomes an event with `httpMethod`, `path`, query string parameters (as sent: the
+  ALB does not URL-decode them), headers (names in lower case), `body` (Base64-encoded unless the
+  content type is text), `isBase64Encoded` and `requestContext.elb`.
 - Multi-value headers (a target-group attribute, off by default): off ⇒ `headers` and
   `queryStringParameters` keep one value (the last); on ⇒ `multiValueHeaders` and
   `multiValueQueryStringParameters` hold lists. Never both. The response must use the same form.
 - Request body and response JSON are each limited to 1 MB: a larger request gets 413, a larger
-  response 502. A function error or timeout is a 502; a throttle a 503.
+  response 502. A function error or timeout is a 502; a throttle a 503 (AWS's page does not say
+  what a throttled function gives the client: docs/fidelity.md).
 - The function's response `{statusCode, statusDescription, headers, body, isBase64Encoded}` is the
   HTTP response. The simulated handler echoes the request unless it is told to `respond:JSON`.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from studyaws.engine import events as ev
 from studyaws.engine.errors import InvalidParameterValue
@@ -51,11 +54,47 @@ class HttpResponse(NamedTuple):
     event: dict[str, Any] | None  # what the function received
 
 
+# "If the content type is one of the following types, the load balancer sends the body to the
+# Lambda function as is and sets isBase64Encoded to false: text/*, application/json,
+# application/javascript, and application/xml. For all other types, the load balancer Base64
+# encodes the body and sets isBase64Encoded to true." (lambda-functions.html, Receive events)
+TEXT_CONTENT_TYPES: Final = frozenset(
+    {"application/json", "application/javascript", "application/xml"}
+)
+
+
+def _query_pairs(query: str) -> list[tuple[str, str]]:
+    """The query string's parameters as the client wrote them: "If the query parameters are
+    URL-encoded, the load balancer does not decode them. You must decode them in your Lambda
+    function." (lambda-functions.html, Multi-value headers)"""
+    pairs = []
+    for part in query.split("&"):
+        if part:
+            key, _sep, value = part.partition("=")
+            pairs.append((key, value))
+    return pairs
+
+
+def _body_as_sent(headers: list[tuple[str, str]], body: str) -> tuple[str, bool]:
+    """The event's `body` and `isBase64Encoded` (TEXT_CONTENT_TYPES). A request without a body
+    sends "" unencoded, as the page's health-check event shows; a body without a content type is
+    one of "all other types" (docs/fidelity.md)."""
+    if not body:
+        return "", False
+    content_type = ""
+    for key, value in headers:
+        if key.lower() == "content-type":
+            content_type = value.partition(";")[0].strip().lower()
+    if content_type.startswith("text/") or content_type in TEXT_CONTENT_TYPES:
+        return body, False
+    return base64.b64encode(body.encode()).decode("ascii"), True
+
+
 def build_event(
     method: str, target: str, headers: list[tuple[str, str]], body: str, *, multi_value: bool
 ) -> dict[str, Any]:
     parts = urlsplit(target)
-    query = parse_qsl(parts.query, keep_blank_values=True)
+    query = _query_pairs(parts.query)
     event: dict[str, Any] = {
         "requestContext": {"elb": {"targetGroupArn": _TARGET_GROUP}},
         "httpMethod": method,
@@ -74,8 +113,7 @@ def build_event(
         # alb_multi_value_headers: off ⇒ one value per key — the last one sent.
         event["queryStringParameters"] = dict(query)
         event["headers"] = {k.lower(): v for k, v in headers}
-    event["body"] = body
-    event["isBase64Encoded"] = False
+    event["body"], event["isBase64Encoded"] = _body_as_sent(headers, body)
     return event
 
 

@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING, Final, NotRequired, TypedDict
 
 from studyaws.engine import events as ev
 from studyaws.engine.clock import ACTOR, Timer
-from studyaws.engine.errors import DeploymentAlreadyStartedException, InvalidParameterValueException
+from studyaws.engine.errors import (
+    DeploymentAlreadyStartedException,
+    DeploymentConfigDoesNotExistException,
+    InvalidParameterValueException,
+)
 
 if TYPE_CHECKING:
     from studyaws.engine.world import World
@@ -25,6 +29,22 @@ if TYPE_CHECKING:
 _CANARY_RE: Final = re.compile(r"^Canary(\d+)Percent(\d+)Minutes?$")
 _LINEAR_RE: Final = re.compile(r"^Linear(\d+)PercentEvery(\d+)Minutes?$")
 _PREFIX: Final = "CodeDeployDefault.Lambda"
+# codedeploy_lambda_predefined: the predefined deployment configurations for Lambda (custom ones
+# need CreateDeploymentConfig, which the simulation does not offer). A name is accepted with or
+# without its `CodeDeployDefault.Lambda` prefix.
+PREDEFINED_CONFIGS: Final = frozenset(
+    {
+        "Canary10Percent5Minutes",
+        "Canary10Percent10Minutes",
+        "Canary10Percent15Minutes",
+        "Canary10Percent30Minutes",
+        "Linear10PercentEvery1Minute",
+        "Linear10PercentEvery2Minutes",
+        "Linear10PercentEvery3Minutes",
+        "Linear10PercentEvery10Minutes",
+        "AllAtOnce",
+    }
+)
 
 
 DeploymentSnapshot = TypedDict(
@@ -41,7 +61,14 @@ DeploymentSnapshot = TypedDict(
 
 def plan(config: str) -> list[tuple[int, int]]:
     """The steps of a deployment configuration: (ms after the start, percent on the new version)."""
-    name = config.removeprefix(_PREFIX)
+    name = config.removeprefix(_PREFIX) if config.startswith(_PREFIX) else config
+    name = name.removeprefix("Lambda")
+    if name not in PREDEFINED_CONFIGS:
+        raise DeploymentConfigDoesNotExistException(
+            f"The deployment configuration {config} does not exist: use one of the predefined "
+            f"Lambda configurations ({', '.join(sorted(PREDEFINED_CONFIGS))}), with or without "
+            f"the {_PREFIX} prefix."
+        )
     if name == "AllAtOnce":
         return [(0, 100)]
     canary = _CANARY_RE.match(name)

@@ -136,3 +136,34 @@ class ConflictException(AwsError):  # noqa: N818
 
 class DeploymentAlreadyStartedException(AwsError):  # noqa: N818
     code = "DeploymentAlreadyStartedException"
+
+
+# -- added with issue 15 (fidelity, round 2) ------------------------------------------------------
+
+
+class QueueDeletedRecently(AwsError):  # noqa: N818
+    code = "QueueDeletedRecently"
+
+
+class EmptyBatchRequest(AwsError):  # noqa: N818
+    code = "EmptyBatchRequest"
+
+
+class TooManyEntriesInBatchRequest(AwsError):  # noqa: N818
+    code = "TooManyEntriesInBatchRequest"
+
+
+class BatchEntryIdsNotDistinct(AwsError):  # noqa: N818
+    code = "BatchEntryIdsNotDistinct"
+
+
+class BatchRequestTooLong(AwsError):  # noqa: N818
+    code = "BatchRequestTooLong"
+
+
+class InvalidBatchEntryId(AwsError):  # noqa: N818
+    code = "InvalidBatchEntryId"
+
+
+class DeploymentConfigDoesNotExistException(AwsError):  # noqa: N818
+    code = "DeploymentConfigDoesNotExistException"

@@ -19,6 +19,8 @@ Rules of the model, each cited again above the code that enforces it:
   maximum concurrency (lambda_sqs_scaling); back to 5 after an idle minute.
 - FIFO: one receive returns one group's in-order prefix and the group stays blocked while it is in
   flight, so order per group holds (LAM-15).
+- A batch is capped by the synchronous payload limit (6 MB): the records that fit go in one call,
+  the rest (still in flight) in the poller's next call (lambda_payload_sync).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from studyaws.engine.errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
-from studyaws.engine.lambda_ import Execution, Outcome, Payload
+from studyaws.engine.lambda_ import PAYLOAD_SYNC_BYTES, Execution, Outcome, Payload
 from studyaws.engine.sqs import RECEIVE_MAX, WAIT_MAX_S, Received
 from studyaws.engine.targets import REGION, arn
 
@@ -51,6 +53,9 @@ POLLERS_START: Final = 5  # lambda_sqs_scaling
 POLLERS_PER_MINUTE: Final = 300  # lambda_sqs_scaling
 POLLERS_MAX: Final = 1000  # lambda_sqs_scaling
 SCALE_EVERY_MS: Final = 60_000
+# The event the function receives, `{"Records":[...]}`, built from each record's JSON text.
+_EVENT_OPEN: Final = '{"Records":['
+_EVENT_CLOSE: Final = "]}"
 
 
 class BatchPayload(Payload):
@@ -97,12 +102,22 @@ class MappingSnapshot(TypedDict):
 
 
 class Poller:
-    __slots__ = ("batch", "deadline_ms", "index", "mapping", "poll", "started_ms", "throttles")
+    __slots__ = (
+        "batch",
+        "deadline_ms",
+        "index",
+        "mapping",
+        "overflow",
+        "poll",
+        "started_ms",
+        "throttles",
+    )
 
     def __init__(self, mapping: Mapping, index: int) -> None:
         self.mapping = mapping
         self.index = index
         self.batch: list[Received] = []
+        self.overflow: list[Received] = []  # received, past the payload limit of the last call
         self.started_ms = 0
         self.deadline_ms = 0  # the earliest end of visibility of the batch's messages
         self.throttles = 0
@@ -354,14 +369,12 @@ class EventSourceMappings:
         except ResourceNotFoundException:
             self._release(poller, tuple(r.message_id for r in poller.batch), "function not found")
             return
-        batch = tuple(poller.batch)
+        batch, text = self._fit(poller)
         request_id = lam.next_request_id()
         execution = lam.start(
             fn,
             version,
-            BatchPayload(
-                self._payload(mapping, batch), batch, mapping.report_failures, mapping.fifo
-            ),
+            BatchPayload(text, batch, mapping.report_failures, mapping.fifo),
             invocation_type="EventSourceMapping",
             request_id=request_id,
             on_end=lambda ex: self._done(poller, ex),
@@ -405,6 +418,11 @@ class EventSourceMappings:
             )
         poller.batch = []
         poller.throttles = 0
+        if poller.overflow:
+            # The records left over by the payload limit are the next batch (still in flight).
+            poller.batch, poller.overflow = poller.overflow, []
+            poller.started_ms = self.clock.now_ms
+            poller.deadline_ms = min(r.visible_at_ms for r in poller.batch)
         self.clock.schedule(self.clock.now_ms, ACTOR, self._poll, poller)
 
     def _done(self, poller: Poller, execution: Execution) -> None:
@@ -472,29 +490,57 @@ class EventSourceMappings:
             failed.add(ident)
         return failed
 
-    @staticmethod
-    def _payload(mapping: Mapping, batch: tuple[Received, ...]) -> str:
-        source = arn("sqs", mapping.queue)
-        records = []
-        for r in batch:
-            attributes: dict[str, str] = {"ApproximateReceiveCount": str(r.receive_count)}
-            if r.group is not None:
-                attributes["MessageGroupId"] = r.group
-            records.append(
-                {
-                    "messageId": r.message_id,
-                    "receiptHandle": r.receipt,
-                    "body": r.body,
-                    "attributes": attributes,
-                    "messageAttributes": {
-                        k: {"stringValue": v, "dataType": "String"} for k, v in r.attributes
-                    },
-                    "eventSource": "aws:sqs",
-                    "eventSourceARN": source,
-                    "awsRegion": REGION,
-                }
+    def _fit(self, poller: Poller) -> tuple[tuple[Received, ...], str]:
+        """The records of the poller's batch that go in this call, and the event text.
+
+        BatchSize (CreateEventSourceMapping): "Lambda passes all of the records in the batch to
+        the function in a single call, up to the payload limit for synchronous invocation
+        (6 MB)." The records past the limit stay with the poller, in flight, for its next call
+        (AWS does not say what it does with them: docs/fidelity.md)."""
+        mapping = poller.mapping
+        texts = [self._record(mapping, r) for r in poller.batch]
+        size = len(_EVENT_OPEN) + len(_EVENT_CLOSE)
+        cut = len(texts)
+        for i, (r, text) in enumerate(zip(poller.batch, texts, strict=True)):
+            # A body that stands for a larger payload (`send --size`) counts at its declared size.
+            extra = max(0, (r.declared_size or 0) - len(r.body.encode()))
+            add = len(text.encode()) + extra + (1 if i else 0)
+            if i and size + add > PAYLOAD_SYNC_BYTES:
+                cut = i
+                break
+            size += add
+        if cut < len(texts):
+            kept, rest = poller.batch[:cut], poller.batch[cut:]
+            poller.batch, poller.overflow = kept, rest + poller.overflow
+            self.world.emit(
+                ev.BatchTrimmedToPayloadLimit,
+                "lambda_payload_sync",
+                mapping.function,
+                mapping=mapping.id,
+                message_ids=tuple(r.message_id for r in kept),
+                deferred=tuple(r.message_id for r in rest),
+                payload_bytes=size,
             )
-        return json.dumps({"Records": records}, separators=(",", ":"))
+        return tuple(poller.batch), _EVENT_OPEN + ",".join(texts[:cut]) + _EVENT_CLOSE
+
+    @staticmethod
+    def _record(mapping: Mapping, r: Received) -> str:
+        attributes: dict[str, str] = {"ApproximateReceiveCount": str(r.receive_count)}
+        if r.group is not None:
+            attributes["MessageGroupId"] = r.group
+        record = {
+            "messageId": r.message_id,
+            "receiptHandle": r.receipt,
+            "body": r.body,
+            "attributes": attributes,
+            "messageAttributes": {
+                k: {"stringValue": v, "dataType": "String"} for k, v in r.attributes
+            },
+            "eventSource": "aws:sqs",
+            "eventSourceARN": arn("sqs", mapping.queue),
+            "awsRegion": REGION,
+        }
+        return json.dumps(record, separators=(",", ":"))
 
     def snapshot(self) -> dict[str, MappingSnapshot]:
         return {

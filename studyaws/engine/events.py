@@ -387,6 +387,16 @@ class BatchLeftForRetry(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class BatchTrimmedToPayloadLimit(Event):
+    """The records that fit in one synchronous invocation go now; `deferred` go in the next."""
+
+    mapping: str
+    message_ids: tuple[str, ...]
+    deferred: tuple[str, ...]
+    payload_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
 class PollersScaled(Event):
     mapping: str
     pollers: int
@@ -431,6 +441,8 @@ class ScheduleCreated(Event):
     expression: str
     target: str
     next_at_ms: int
+    # "scheduler" (EventBridge Scheduler) or "rule" (EventBridge rule); not `kind`, the event's own
+    schedule_type: str = "scheduler"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ extended client that parks large bodies in a bucket.
 Rules of the model, each cited again above the code that enforces it:
 
 - A notification rule sends `ObjectCreated:*` and/or `ObjectRemoved:*` events for keys with a
-  prefix and a suffix to an SQS queue, an SNS topic or a Lambda function (async invoke). Two
+  prefix and a suffix to an SQS queue, an SNS topic or a Lambda function (async invoke); a FIFO
+  queue or topic is refused. Two
   rules for the same event type with overlapping prefixes and suffixes are refused — hence the
   S3 → SNS → many SQS fan-out (s3_single_destination_vs_fanout).
 - When a queue or topic destination is configured, S3 sends it an `s3:TestEvent` message.
@@ -29,7 +30,7 @@ from studyaws.engine.errors import (
     NoSuchBucket,
 )
 from studyaws.engine.sqs import MAX_MESSAGE_BYTES, Received
-from studyaws.engine.targets import REGION, Target, iso, parse_target, send_to
+from studyaws.engine.targets import REGION, Target, is_fifo, iso, parse_target, send_to
 
 if TYPE_CHECKING:
     from studyaws.engine.world import World
@@ -130,6 +131,14 @@ class S3:
         if events not in EVENT_KINDS:
             raise InvalidArgument(f"Unsupported event {events!r} (created, removed or all).")
         dest = parse_target(self.world, target, InvalidArgument, ("sqs", "sns", "lambda"))
+        # QueueConfiguration: "FIFO queues are not allowed when enabling an SQS queue as the event
+        # notification destination."; "Currently, Standard SNS is only allowed as an S3 event
+        # notification destination, whereas SNS FIFO is not allowed." (S3 user guide)
+        if is_fifo(self.world, dest):
+            raise InvalidArgument(
+                f"Unable to validate the following destination configurations: {dest} is FIFO "
+                f"(S3 event notifications go to standard queues and topics only)."
+            )
         new = Notification(dest, events, prefix, suffix)
         # s3_single_destination_vs_fanout: configurations for the same event type with
         # overlapping prefixes and suffixes are refused ("Configurations overlap").

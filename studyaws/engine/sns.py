@@ -30,19 +30,18 @@ from typing import TYPE_CHECKING, Any, Final, TypedDict
 from studyaws.engine import events as ev
 from studyaws.engine.dedup import recent_duplicate
 from studyaws.engine.errors import AwsError, InvalidParameter, NotFound
+from studyaws.engine.sns_filter import FILTER_MAX_KEYS as FILTER_MAX_KEYS
+from studyaws.engine.sns_filter import FilterPolicy, parse_policy
 from studyaws.engine.targets import Target, arn, is_fifo, iso, parse_target
+from studyaws.engine.validation import attributes_size, check_attributes, check_id, check_subject
 
 if TYPE_CHECKING:
     from studyaws.engine.world import World
 
 MAX_MESSAGE_BYTES: Final = 262_144  # sns_message_size
-FILTER_MAX_KEYS: Final = 5  # sns_filter_limits
 RAW_SQS_MAX_ATTRIBUTES: Final = 10  # SNS-05
 DEDUP_INTERVAL_MS: Final = 300_000  # sns_fifo_topics: "dedup within 5 min"
 _NAME_RE: Final = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-_OPERATORS: Final = frozenset(
-    {"prefix", "suffix", "anything-but", "exists", "numeric", "equals-ignore-case"}
-)
 
 
 class SubscriptionSnapshot(TypedDict):
@@ -69,7 +68,7 @@ class Subscription:
     topic: str
     target: Target
     raw: bool
-    filter_policy: dict[str, Any] | None
+    filter_policy: FilterPolicy | None
     filter_text: str | None
     body_scope: bool
     dlq: str | None
@@ -177,7 +176,11 @@ class Sns:
                 f"Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value "
                 f"[{filter_scope}]. Please use either MessageBody or MessageAttributes"
             )
-        policy = _parse_policy(filter_policy) if filter_policy is not None else None
+        policy = (
+            parse_policy(filter_policy, body_scope=filter_scope == "MessageBody")
+            if filter_policy is not None
+            else None
+        )
         if dlq is not None:
             queue = self.world.sqs.queues.get(dlq)
             if queue is None:
@@ -249,8 +252,9 @@ class Sns:
         attrs = dict(attributes or {})
         if not body:
             raise InvalidParameter("Invalid parameter: Empty message")
-        # sns_message_size: 256 KiB, body and attributes together.
-        size = len(body.encode()) + sum(len(k.encode()) + len(v.encode()) for k, v in attrs.items())
+        self._check_publish(topic, attrs, group, dedup_id, subject)
+        # sns_message_size: 256 KiB, body and attributes (name, type and value) together.
+        size = len(body.encode()) + attributes_size(attrs.items())
         if size > MAX_MESSAGE_BYTES:
             raise InvalidParameter(
                 f"Invalid parameter: Message too long (at most {MAX_MESSAGE_BYTES} bytes, this "
@@ -284,11 +288,6 @@ class Sns:
                 "Invalid parameter: MessageDeduplicationId Reason: The request includes "
                 "MessageDeduplicationId parameter that is not valid for this topic type"
             )
-        elif group is not None:
-            raise InvalidParameter(
-                "Invalid parameter: MessageGroupId Reason: The request includes MessageGroupId "
-                "parameter that is not valid for this topic type"
-            )
         mid = f"m{self.world.next_message_number()}"
         if key is not None:
             topic.dedup[key] = (self.world.now_ms, mid)
@@ -301,6 +300,28 @@ class Sns:
             self._deliver(topic, sub, message)
         self.world.settle()
         return mid
+
+    @staticmethod
+    def _check_publish(
+        topic: Topic,
+        attrs: dict[str, str],
+        group: str | None,
+        dedup_id: str | None,
+        subject: str | None,
+    ) -> None:
+        """Publish's request validation (validation.py holds the rules and their sources)."""
+        if attrs:
+            check_attributes(attrs.items(), InvalidParameter)
+        if subject is not None:
+            check_subject(subject, InvalidParameter)
+        # Publish, MessageGroupId: "For standard topics: The MessageGroupId is optional and is
+        # forwarded only to Amazon SQS standard subscriptions to activate fair queues. [...] When
+        # provided, the same validation rules apply as for FIFO topics." (fact
+        # sns_standard_message_group)
+        if group is not None:
+            check_id("MessageGroupId", group, InvalidParameter)
+        if dedup_id is not None and topic.fifo:
+            check_id("MessageDeduplicationId", dedup_id, InvalidParameter)
 
     def _duplicate_of(self, topic: Topic, key: str) -> str | None:
         # sns_fifo_topics: a duplicate within the interval is accepted but not delivered again.
@@ -357,8 +378,9 @@ class Sns:
         queue = self.world.sqs.queues.get(sub.target.name)
         fifo_queue = queue is not None and queue.config.fifo
         # SNS-06 / sns_fifo_topics: the group and the dedup id go on to a FIFO queue; "group ID
-        # is not passed to standard queues, so no ordering there".
-        group = msg.group if fifo_queue else None
+        # is not passed to standard queues, so no ordering there". A standard topic forwards its
+        # optional group to standard queues, for fair queues (sns_standard_message_group).
+        group = msg.group if fifo_queue or not topic.fifo else None
         dedup = msg.dedup_id if fifo_queue else None
         if sub.raw:
             # sns_raw_delivery: the body as published; attributes become SQS attributes.
@@ -458,23 +480,15 @@ class Sns:
 
     # -- filter policies -------------------------------------------------------------------------
 
-    def _matches(self, sub: Subscription, msg: _Published) -> bool:
+    @staticmethod
+    def _matches(sub: Subscription, msg: _Published) -> bool:
         policy = sub.filter_policy
         assert policy is not None
+        # sns_filter_scope: MessageBody filters on the properties of a JSON body; the default,
+        # MessageAttributes, on the message attributes (sns_filter.py holds the rules).
         if sub.body_scope:
-            # sns_filter_scope: MessageBody filters on the properties of a JSON body.
-            try:
-                data = json.loads(msg.body)
-            except ValueError:
-                return False
-            return isinstance(data, dict) and _match_object(policy, data)
-        # attribute-key-matching: '"exists": false only matches if at least one attribute is
-        # present. An empty set of attributes results in the filter not matching.'
-        if not msg.attributes:
-            return False
-        return all(
-            _match_conditions(conds, msg.attributes.get(key)) for key, conds in policy.items()
-        )
+            return policy.matches_body(msg.body)
+        return policy.matches_attributes(msg.attributes)
 
     def snapshot(self) -> dict[str, TopicSnapshot]:
         return {
@@ -507,117 +521,3 @@ class _Published:
     dedup_id: str | None
     subject: str | None
     sequence: int
-
-
-def _parse_policy(text: str) -> dict[str, Any]:
-    try:
-        policy = json.loads(text)
-    except ValueError:
-        raise InvalidParameter("Invalid parameter: FilterPolicy: failed to parse JSON.") from None
-    if not isinstance(policy, dict) or not policy:
-        raise InvalidParameter("Invalid parameter: FilterPolicy: must be a non-empty JSON object")
-    # sns_filter_limits: "max 5 keys".
-    if len(policy) > FILTER_MAX_KEYS:
-        raise InvalidParameter(
-            f"Invalid parameter: FilterPolicy: Filter policy can not have more than "
-            f"{FILTER_MAX_KEYS} keys"
-        )
-    _check_policy(policy)
-    return policy
-
-
-def _check_policy(policy: dict[str, Any]) -> None:
-    for key, value in policy.items():
-        if isinstance(value, dict):
-            _check_policy(value)
-            continue
-        if not isinstance(value, list) or not value:
-            raise InvalidParameter(
-                f'Invalid parameter: FilterPolicy: "{key}" must be an object or an array'
-            )
-        for cond in value:
-            if isinstance(cond, dict) and (len(cond) != 1 or next(iter(cond)) not in _OPERATORS):
-                raise InvalidParameter(
-                    f"Invalid parameter: FilterPolicy: Unrecognized match type {cond}"
-                )
-
-
-def _match_object(policy: dict[str, Any], data: dict[str, Any]) -> bool:
-    for key, conds in policy.items():
-        value = data.get(key)
-        if isinstance(conds, dict):
-            if not isinstance(value, dict) or not _match_object(conds, value):
-                return False
-        elif isinstance(value, list):
-            if not any(_match_conditions(conds, v) for v in value):
-                return False
-        elif not _match_conditions(conds, value):
-            return False
-    return True
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-_COMPARE: Final = {
-    "=": lambda a, b: a == b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-}
-
-
-def _match_conditions(conds: list[Any], value: Any) -> bool:
-    """OR over a key's conditions; `value` None means the attribute is absent."""
-    for cond in conds:
-        if isinstance(cond, dict):
-            if _match_operator(next(iter(cond.items())), value):
-                return True
-        elif value is None:
-            continue
-        elif isinstance(cond, bool) or cond is None:
-            if value == cond:
-                return True
-        elif isinstance(cond, int | float):
-            if _number(value) == float(cond):
-                return True
-        elif isinstance(value, str) and value == cond:
-            return True
-    return False
-
-
-def _match_operator(op: tuple[str, Any], value: Any) -> bool:
-    name, arg = op
-    if name == "exists":
-        return (value is not None) == bool(arg)
-    if value is None:
-        return False
-    text = value if isinstance(value, str) else json.dumps(value)
-    if name == "prefix":
-        return isinstance(arg, str) and text.startswith(arg)
-    if name == "suffix":
-        return isinstance(arg, str) and text.endswith(arg)
-    if name == "equals-ignore-case":
-        return isinstance(arg, str) and text.lower() == arg.lower()
-    if name == "anything-but":
-        excluded = arg if isinstance(arg, list) else [arg]
-        return not _match_conditions(excluded, value)
-    if name == "numeric":
-        number = _number(value)
-        if number is None or not isinstance(arg, list):
-            return False
-        pairs = list(zip(arg[::2], arg[1::2], strict=False))
-        return all(
-            op_name in _COMPARE
-            and _number(limit) is not None
-            and _COMPARE[op_name](number, float(limit))
-            for op_name, limit in pairs
-        )
-    return False

@@ -27,7 +27,7 @@ import heapq
 import itertools
 import re
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, NotRequired, TypedDict
 
@@ -41,13 +41,23 @@ from studyaws.engine.errors import (
     MissingParameter,
     PurgeQueueInProgress,
     QueueAlreadyExists,
+    QueueDeletedRecently,
     QueueDoesNotExist,
     ReceiptHandleIsInvalid,
     UnsupportedOperation,
     invalid_value,
 )
+from studyaws.engine.validation import (
+    BODY_CHARS,
+    ID_MAX,
+    INVALID_BODY_CHAR_RE,
+    attributes_size,
+    check_attributes,
+    check_id,
+)
 
 if TYPE_CHECKING:
+    from studyaws.engine.sqs_batch import BatchResult, SendEntry
     from studyaws.engine.world import World
 
 # -- limits (docs/fact-ids.md) ------------------------------------------------------------------
@@ -66,9 +76,10 @@ RECEIVE_DEFAULT: Final = 1  # sqs_receive_max_messages: "1-10, default 1 per cal
 RECEIVE_MAX: Final = 10  # sqs_receive_max_messages
 MAX_RECEIVE_COUNT: Final = 1000  # sqs_max_receive_count
 DEDUP_INTERVAL_MS: Final = 300_000  # sqs_fifo_dedup_interval
-GROUP_ID_MAX: Final = 128  # sqs_message_group_id
+GROUP_ID_MAX: Final = ID_MAX  # sqs_message_group_id (validation.check_id enforces it)
 QUEUE_NAME_MAX: Final = 80  # sqs_queue_name
 PURGE_INTERVAL_MS: Final = 60_000
+QUEUE_REUSE_WAIT_MS: Final = 60_000  # sqs_queue_deleted_recently
 MOVE_RATE_MAX: Final = 500
 ATTEMPT_ID_TTL_MS: Final = 300_000
 # "a FIFO queue looks at the first 20k messages to determine available message groups"
@@ -83,8 +94,8 @@ STATE_NAMES: Final = ("delayed", "visible", "in_flight", "gone")
 
 _NAME_RE: Final = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 # The characters a message body may hold (SendMessage, MessageBody; cited in _check_message).
-_BODY_CHARS: Final = "#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
-_INVALID_BODY_CHAR_RE: Final = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_BODY_CHARS: Final = BODY_CHARS
+_INVALID_BODY_CHAR_RE: Final = INVALID_BODY_CHAR_RE
 
 
 class RedrivePolicy(TypedDict):
@@ -175,6 +186,7 @@ class Message:
         "body",
         "dead_letter_source",
         "deadline_ms",
+        "declared_size",
         "dedup_id",
         "enqueued_at_ms",
         "expiry_token",
@@ -183,6 +195,7 @@ class Message:
         "group",
         "id",
         "number",
+        "past_homes",
         "queue",
         "receive_count",
         "received_at_ms",
@@ -222,6 +235,9 @@ class Message:
         self.timer: Timer | None = None  # end of delay or of visibility timeout
         self.expiry_token = -1  # names this message's live entry in its queue's `expiries` heap
         self.dead_letter_source: str | None = None
+        self.declared_size: int | None = None  # `size_bytes`: the size the body stands for
+        # The queues it left (to a DLQ, or back by a move task) and the handles each issued.
+        self.past_homes: tuple[tuple[str, int, int], ...] = ()
 
 
 class Received(NamedTuple):
@@ -235,6 +251,7 @@ class Received(NamedTuple):
     attributes: tuple[tuple[str, str], ...]
     dead_letter_source: str | None
     visible_at_ms: int  # when this receive's visibility timeout ends (unless changed)
+    declared_size: int | None = None  # the body's size when it stands for a larger payload
 
 
 class SendResult(NamedTuple):
@@ -333,6 +350,7 @@ class Sqs:
         self.world = world
         self.clock = world.clock
         self.queues: dict[str, Queue] = {}
+        self._deleted_at: dict[str, int] = {}  # queue name → when DeleteQueue deleted it (ms)
         self._tokens = itertools.count()
         self._on_visibility_expired = self._visibility_expired
 
@@ -366,6 +384,7 @@ class Sqs:
             max_receive_count,
         )
         self._check_name(name, fifo)
+        self._check_recently_deleted(name)
         self._check_config(name, config)
         existing = self.queues.get(name)
         if existing is not None:
@@ -402,6 +421,19 @@ class Sqs:
             raise InvalidParameterValue(
                 "Can only include alphanumeric characters, hyphens, or underscores. "
                 "1 to 80 in length (a name ending in .fifo needs FifoQueue=true)"
+            )
+
+    def _check_recently_deleted(self, name: str) -> None:
+        # QueueDeletedRecently: "You must wait 60 seconds after deleting a queue before you can
+        # create another queue with the same name." (botocore's SQS exceptions; DeleteQueue says
+        # the same)
+        now = self.clock.now_ms
+        for old in [n for n, at in self._deleted_at.items() if now - at >= QUEUE_REUSE_WAIT_MS]:
+            del self._deleted_at[old]
+        if name in self._deleted_at:
+            raise QueueDeletedRecently(
+                f"You must wait 60 seconds after deleting a queue before you can create another "
+                f"queue with the same name ({name})."
             )
 
     def _check_config(self, name: str, c: QueueConfig) -> None:
@@ -510,6 +542,7 @@ class Sqs:
         queue.expiry_timer = None
         queue.expiries = []
         del self.queues[queue_name]
+        self._deleted_at[queue_name] = self.clock.now_ms
         self.world.resources.pop(("sqs", queue_name), None)
         self.world.emit(ev.QueueDeleted, "DeleteQueue", queue_name)
         for poll in list(queue.waiters):
@@ -573,6 +606,8 @@ class Sqs:
         world = self.world
         number = world.next_message_number()
         msg = Message(f"m{number}", number, body, queue, now, group, dedup_id, attrs)
+        if size_bytes is not None:
+            msg.declared_size = size_bytes
         if key is not None:
             queue.dedup[key] = (now, msg.id)
         # sqs_delay_fifo: "A message timer setting for an individual message overrides any
@@ -622,10 +657,17 @@ class Sqs:
                 f"Number of message attributes [{len(attrs)}] exceeds the allowed maximum "
                 f"[{MAX_ATTRIBUTES}]."
             )
-        # sqs_max_message_size: "body + attributes counted together", at most 1 MiB
+        if attrs:
+            check_attributes(attrs, InvalidParameterValue)
+        # A group id is validated wherever it is given (a standard queue takes one for fair
+        # queues); a deduplication id is checked below, once the queue type allows it.
+        if group is not None:
+            check_id("MessageGroupId", group, InvalidParameterValue)
+        # sqs_max_message_size: "body + attributes counted together", at most 1 MiB; an attribute
+        # counts its name, its type and its value (validation.attributes_size).
         size = len(body.encode()) if size_bytes is None else size_bytes
         if attrs:
-            size += sum(len(k.encode()) + len(v.encode()) for k, v in attrs)
+            size += attributes_size(attrs)
         if size > MAX_MESSAGE_BYTES:
             raise InvalidParameterValue(
                 f"One or more parameters are invalid. Reason: Message must be shorter than "
@@ -650,8 +692,8 @@ class Sqs:
         # sqs_message_group_id: "required on every FIFO send ... up to 128 chars"
         if not group:
             raise MissingParameter("The request must contain the parameter MessageGroupId.")
-        if len(group) > GROUP_ID_MAX:
-            raise invalid_value("MessageGroupId", group, "Must be 1 to 128 characters long.")
+        if dedup_id is not None:
+            check_id("MessageDeduplicationId", dedup_id, InvalidParameterValue)
         # sqs_fifo_dedup_interval: "If there is no dedup ID and content-based dedup is off, the
         # send fails."
         if dedup_id is None and not queue.config.content_based_dedup:
@@ -1001,6 +1043,7 @@ class Sqs:
             msg.attributes,
             msg.dead_letter_source,
             deadline,
+            msg.declared_size,
         )
 
     def _move_to_dlq(self, queue: Queue, msg: Message) -> bool:
@@ -1053,6 +1096,7 @@ class Sqs:
             msg.enqueued_at_ms = now
         msg.sent_at_ms = now
         msg.dead_letter_source = dead_letter_source
+        msg.past_homes += ((source.name, msg.first_handle, msg.receives),)
         msg.first_handle = msg.receives + 1
         msg.gen += 1
         self._admit(target, msg, 0)
@@ -1136,6 +1180,7 @@ class Sqs:
                 m.attributes,
                 m.dead_letter_source,
                 m.deadline_ms,
+                m.declared_size,
             )
             for m, n in pairs
         ]
@@ -1165,8 +1210,26 @@ class Sqs:
                 and number.isascii()
                 and 1 <= int(number) <= self.world.message_count
             ):
+                self._check_issued_here(queue, mid, n, receipt)
                 return None, n
         raise ReceiptHandleIsInvalid(f'The input receipt handle "{receipt}" is not valid.')
+
+    def _check_issued_here(self, queue: Queue, mid: str, n: int, receipt: str) -> None:
+        """A handle of a message that lives in another queue is valid here only if this queue
+        issued it before the message moved (docs/fidelity.md: a message gone from every queue
+        leaves no record, so its handles are not checked)."""
+        # Knowledge center, sqs-receipt-handle-error (Japanese edition): ReceiptHandleIsInvalid,
+        # 受信ハンドル "…" は、このキューでは無効です (not valid for this queue), when a message is
+        # deleted with a receipt handle from another SQS queue.
+        for other in self.queues.values():
+            msg = other.messages.get(mid)
+            if msg is None:
+                continue
+            if any(q == queue.name and lo <= n <= hi for q, lo, hi in msg.past_homes):
+                return
+            raise ReceiptHandleIsInvalid(
+                f'The receipt handle "{receipt}" is not valid for this queue.'
+            )
 
     @staticmethod
     def _check_fifo_handle(queue: Queue, msg: Message, n: int, receipt: str) -> None:
@@ -1210,6 +1273,20 @@ class Sqs:
             self.world.emit(
                 ev.MessageDeleted, cause, queue.name, message_id=msg.id, receipt=receipt
             )
+
+    def send_message_batch(self, queue_name: str, entries: Sequence[SendEntry]) -> BatchResult:
+        """SendMessageBatch: up to 10 SendMessage calls, each reported by its Id (sqs_batch.py)."""
+        from studyaws.engine import sqs_batch  # it builds on this module
+
+        return sqs_batch.send_message_batch(self, queue_name, entries)
+
+    def delete_message_batch(
+        self, queue_name: str, entries: Sequence[tuple[str, str]]
+    ) -> BatchResult:
+        """DeleteMessageBatch: (Id, ReceiptHandle) entries, each a DeleteMessage (sqs_batch.py)."""
+        from studyaws.engine import sqs_batch
+
+        return sqs_batch.delete_message_batch(self, queue_name, entries)
 
     def change_message_visibility(
         self, queue_name: str, receipt: str, visibility_timeout_s: int

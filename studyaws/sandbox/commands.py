@@ -14,8 +14,12 @@ from studyaws.engine import CHAOS_ON, AwsError, Chaos, World
 from studyaws.engine.errors import TooManyRequestsException
 from studyaws.engine.events import ms_to_s
 from studyaws.engine.sqs import Received
+from studyaws.engine.sqs_batch import BatchResult, SendEntry
 from studyaws.sandbox.language import Command, SandboxSyntaxError, help_text, parse
 from studyaws.sandbox.results import (
+    BatchDone,
+    BatchEntryFailed,
+    BatchEntryOk,
     ConsumersStarted,
     ConsumersStopping,
     DeploymentStarted,
@@ -97,6 +101,41 @@ def _send(world: World, a: Args) -> MessageSent:
         a["queue"], a["body"], **_given(a, delay="delay_s", size="size_bytes"), **kwargs
     )
     return {"ok": True, "message_id": result.message_id}
+
+
+def _batch_json(result: BatchResult) -> BatchDone:
+    ok: list[BatchEntryOk] = []
+    for r in result.successful:
+        entry: BatchEntryOk = {"id": r.id}
+        if r.message_id is not None:
+            entry["message_id"] = r.message_id
+        ok.append(entry)
+    failed: list[BatchEntryFailed] = [
+        {"id": f.id, "code": f.code, "message": f.message, "sender_fault": f.sender_fault}
+        for f in result.failed
+    ]
+    return {"ok": True, "successful": ok, "failed": failed}
+
+
+def _send_batch(world: World, a: Args) -> BatchDone:
+    attrs = dict(a["attr"]) if "attr" in a else None
+    entries = [
+        SendEntry(
+            entry_id,
+            body,
+            delay_s=a.get("delay"),
+            group=a.get("group"),
+            dedup_id=a.get("dedup_id"),
+            attributes=attrs,
+            size_bytes=a.get("size"),
+        )
+        for entry_id, body in a["entries"]
+    ]
+    return _batch_json(world.sqs.send_message_batch(a["queue"], entries))
+
+
+def _delete_batch(world: World, a: Args) -> BatchDone:
+    return _batch_json(world.sqs.delete_message_batch(a["queue"], a["entries"]))
 
 
 def message_json(r: Received) -> MessageJson:
@@ -255,12 +294,13 @@ def _update_function(world: World, a: Args) -> Done:
 
 
 def _invoke(world: World, a: Args) -> Invoked | Failed:
+    size = _given(a, size="size_bytes")
     if a.get("async"):
-        request_id = world.lambda_.invoke_async(a["function"], a["body"])
+        request_id = world.lambda_.invoke_async(a["function"], a["body"], **size)
         world.settle()
         return {"ok": True, "status": 202, "request_id": request_id}
     try:
-        result = world.lambda_.invoke(a["function"], a["body"])
+        result = world.lambda_.invoke(a["function"], a["body"], **size)
     except TooManyRequestsException as exc:
         return {"ok": False, "status": 429, "error": exc.to_dict()}
     out: Invoked = {
@@ -352,7 +392,9 @@ def _delete_object(world: World, a: Args) -> Done:
 
 
 def _schedule(world: World, a: Args) -> ScheduleCreated:
-    first_ms = world.schedules.create_schedule(a["name"], a["expression"], a["target"])
+    first_ms = world.schedules.create_schedule(
+        a["name"], a["expression"], a["target"], **_given(a, "kind")
+    )
     return {"ok": True, "next": ms_to_s(first_ms)}
 
 
@@ -413,6 +455,8 @@ HANDLERS: dict[str, Handler] = {
     "create-queue": _create_queue,
     "set-queue-attributes": _set_queue_attributes,
     "send": _send,
+    "send-batch": _send_batch,
+    "delete-batch": _delete_batch,
     "receive": _receive,
     "delete": _delete,
     "change-visibility": _change_visibility,

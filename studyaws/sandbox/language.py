@@ -12,8 +12,9 @@ Durations: `45` or `45s` (seconds), `5m`, `2h`, `1d`; always whole seconds — e
 
 Part 2 adds SNS, Lambda, the event source mapping (`map`), S3, schedules, ALB, consumers, Auto
 Scaling and CodeDeploy with the spellings of DESIGN §4 (contract and proposal). Additions beyond the
-proposal are listed by `help` too: `update-function`, `delete-queue`, `delete-schedule`, and flags
-such as `subscribe --dlq`, `map --max-concurrency`, `receive --extended-client`.
+proposal are listed by `help` too: `update-function`, `delete-queue`, `delete-schedule`,
+`send-batch`, `delete-batch` (entries `ID=VALUE`), and flags such as `subscribe --dlq`,
+`map --max-concurrency`, `receive --extended-client`, `invoke --size`, `schedule --kind`.
 """
 
 from __future__ import annotations
@@ -104,6 +105,14 @@ def _parse_kv(text: str) -> tuple[str, str]:
     return key, value
 
 
+def _parse_entry(text: str) -> tuple[str, str]:
+    """A batch entry `ID=VALUE` (the entry's Id, then its body or receipt handle)."""
+    entry_id, sep, value = text.partition("=")
+    if not sep:
+        raise SandboxSyntaxError(f"bad entry '{text}' (use ID=VALUE, e.g. 1=hello or 1=m1#1)")
+    return entry_id, value
+
+
 def _parse_on_off(text: str) -> bool:
     if text not in ("on", "off"):
         raise SandboxSyntaxError(f"expected on or off, got '{text}'")
@@ -116,6 +125,7 @@ _CONVERTERS: Final = {
     "tick": _parse_tick,
     "int": _parse_int,
     "kv": _parse_kv,
+    "entry": _parse_entry,
     "on-off": _parse_on_off,
     "duration-ms": parse_duration_ms,
     "fail": _parse_fail,
@@ -149,10 +159,14 @@ class Flag:
 @dataclass(frozen=True, slots=True)
 class Spec:
     name: str
-    positionals: tuple[tuple[str, str], ...]  # (NAME, kind)
+    positionals: tuple[tuple[str, str], ...]  # (NAME, kind); a last NAME... takes 0 or more
     flags: tuple[Flag, ...] = ()
     summary: str = ""
     group: str = "sqs"
+
+    @property
+    def variadic(self) -> bool:
+        return bool(self.positionals) and self.positionals[-1][0].endswith("...")
 
     def usage(self) -> str:
         parts = [self.name, *(p for p, _ in self.positionals), *(f.usage() for f in self.flags)]
@@ -250,9 +264,9 @@ _PART2: Final = (
     Spec(
         "invoke",
         (("FUNCTION", "str"), ("BODY", "str")),
-        (Flag("async", "switch"),),
+        (Flag("async", "switch"), _f("size", "int", "BYTES")),
         "invoke FUNCTION[:VERSION|:ALIAS]: 200 (with error when it failed), 202 async, 429 "
-        "throttled",
+        "throttled; --size: the payload size BODY stands for (6 MB sync, 1 MB async at most)",
         "lambda",
     ),
     Spec(
@@ -331,8 +345,11 @@ _PART2: Final = (
     Spec(
         "schedule",
         (("NAME", "str"), ("EXPRESSION", "str"), ("TARGET", "str")),
-        (),
-        "an EventBridge schedule: 'rate(2 minutes)' or 'cron(0 20 * * ? *)' (UTC)",
+        (_f("kind", "str", "scheduler|rule"),),
+        "an EventBridge Scheduler schedule (the default; a rate schedule runs at once, then every "
+        "period) or, with --kind rule, a scheduled EventBridge rule (first run one period after "
+        "creation): 'rate(2 minutes)', 'cron(0 20 * * ? *)' (UTC), or for Scheduler "
+        "'at(2025-01-01T08:00:00)'",
         "events",
     ),
     Spec("delete-schedule", (("NAME", "str"),), (), "delete a schedule", "events"),
@@ -425,6 +442,25 @@ COMMANDS: dict[str, Spec] = {
             "receive up to N messages; --wait is long polling on the virtual clock",
         ),
         Spec("delete", (("QUEUE", "str"), ("RECEIPT", "str")), (), "delete with a receipt"),
+        Spec(
+            "send-batch",
+            (("QUEUE", "str"), ("ENTRY...", "entry")),
+            (
+                _d("delay"),
+                Flag("group", "str", metavar="G"),
+                Flag("dedup-id", "str", metavar="X"),
+                Flag("attr", "kv", repeat=True, metavar="KEY=VALUE"),
+                Flag("size", "int", metavar="BYTES"),
+            ),
+            "SendMessageBatch: up to 10 entries ID=BODY (e.g. 1=hello 2='big order'), each "
+            "reported by its id; the flags apply to every entry",
+        ),
+        Spec(
+            "delete-batch",
+            (("QUEUE", "str"), ("ENTRY...", "entry")),
+            (),
+            "DeleteMessageBatch: up to 10 entries ID=RECEIPT (e.g. a=m1#1 b=m2#1)",
+        ),
         Spec(
             "change-visibility",
             (("QUEUE", "str"), ("RECEIPT", "str"), ("D", "duration")),
@@ -585,7 +621,8 @@ def _bind(spec: Spec, tokens: list[str]) -> dict[str, Any]:
             raise SandboxSyntaxError(f"{spec.name}: flag {tok} given twice")
         else:
             args[flag.dest] = value
-    if len(positionals) != len(spec.positionals):
+    fixed = spec.positionals[:-1] if spec.variadic else spec.positionals
+    if len(positionals) != len(fixed) and not (spec.variadic and len(positionals) > len(fixed)):
         want = " ".join(p for p, _ in spec.positionals) or "no arguments"
         raise SandboxSyntaxError(
             f"{spec.name}: expected {want}, got {len(positionals)} argument(s) "
@@ -596,8 +633,14 @@ def _bind(spec: Spec, tokens: list[str]) -> dict[str, Any]:
             raise SandboxSyntaxError(
                 f"{spec.name}: --{flag.name} is required (usage: {spec.usage()})"
             )
-    for (pname, kind), text in zip(spec.positionals, positionals, strict=True):
+    for (pname, kind), text in zip(fixed, positionals[: len(fixed)], strict=True):
         args[pname.split("|")[0].lower()] = _CONVERTERS[kind](text)
+    if spec.variadic:
+        # `ENTRY...` collects the rest as `entries`.
+        pname, kind = spec.positionals[-1]
+        base = pname.removesuffix("...").lower()
+        dest = base[:-1] + "ies" if base.endswith("y") else base + "s"
+        args[dest] = [_CONVERTERS[kind](text) for text in positionals[len(fixed) :]]
     return args
 
 

@@ -40,6 +40,27 @@ class MessageSent(TypedDict):
     message_id: str
 
 
+class BatchEntryOk(TypedDict):
+    id: str
+    message_id: NotRequired[str]  # send-batch only
+
+
+class BatchEntryFailed(TypedDict):
+    id: str
+    code: str
+    message: str
+    sender_fault: bool
+
+
+class BatchDone(TypedDict):
+    """`send-batch`, `delete-batch`: each entry reported by its id, in `successful` or `failed`
+    (the call itself succeeded: an entry's failure is not the request's)."""
+
+    ok: Literal[True]
+    successful: list[BatchEntryOk]
+    failed: list[BatchEntryFailed]
+
+
 class MessageJson(TypedDict):
     message_id: str
     body: str
@@ -161,6 +182,7 @@ Result = (
     | Done
     | Now
     | MessageSent
+    | BatchDone
     | Messages
     | QueueCounts
     | FunctionCounts

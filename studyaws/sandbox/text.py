@@ -35,6 +35,8 @@ def describe(command: Command, result: Mapping[str, Any]) -> list[str]:
         return [f"{result['message_id']} sent to {a['queue']}"]
     if name == "receive":
         return _received(result)
+    if name in ("send-batch", "delete-batch"):
+        return _batch_lines(name, a, result)
     if name == "delete":
         return [f"deleted (receipt {a['receipt']})"]
     if name == "change-visibility":
@@ -112,7 +114,10 @@ _PART2: dict[str, _Lines] = {
     "notify": lambda a, r: [f"{a['bucket']} events → {a['target']}"],
     "put-object": lambda a, r: [f"put {a['bucket']}/{r['key']}"],
     "delete-object": lambda a, r: [f"deleted {a['bucket']}/{a['key']}"],
-    "schedule": lambda a, r: [f"schedule {a['name']}: first run at {seconds(r['next'])}"],
+    "schedule": lambda a, r: [
+        f"{'rule' if a.get('kind') == 'rule' else 'schedule'} {a['name']}: first run at "
+        f"{seconds(r['next'])}"
+    ],
     "delete-schedule": lambda a, r: [f"deleted schedule {a['name']}"],
     "start-consumers": lambda a, r: [f"started {', '.join(r['consumers'])} on {a['queue']}"],
     "stop-consumers": lambda a, r: [
@@ -123,6 +128,18 @@ _PART2: dict[str, _Lines] = {
         f"{a['backlog_per_instance']} messages per instance"
     ],
 }
+
+
+def _batch_lines(name: str, a: Mapping[str, Any], result: Mapping[str, Any]) -> list[str]:
+    """One line per entry: what it became, or its error (the batch call itself succeeded)."""
+    done = "sent to" if name == "send-batch" else "deleted from"
+    lines = []
+    for r in result["successful"]:
+        what = f"{r['message_id']} " if "message_id" in r else ""
+        lines.append(f"entry {r['id']}: {what}{done} {a['queue']}")
+    for f in result["failed"]:
+        lines.append(f"entry {f['id']} failed: {f['code']}: {f['message']}")
+    return lines
 
 
 def _received(result: Mapping[str, Any]) -> list[str]:
@@ -185,7 +202,8 @@ def world_lines(snapshot: Mapping[str, Any]) -> list[str]:
         for n in b["notifications"]:
             lines.append(f"  {n['events']} {n['prefix']}*{n['suffix']} → {n['target']}")
     for name, s in snapshot.get("schedules", {}).items():
-        lines.append(f"schedule {name}: {s['expression']} → {s['target']}, next t={s['next_at']}s")
+        kind = "rule" if s.get("kind") == "rule" else "schedule"
+        lines.append(f"{kind} {name}: {s['expression']} → {s['target']}, next t={s['next_at']}s")
     for queue, c in snapshot.get("consumers", {}).items():
         lines.append(
             f"consumers of {queue}: {c['consumers']} running ({len(c['busy'])} busy), "

@@ -41,6 +41,7 @@ CAUSE_WORDS: Final[Mapping[str, str]] = {
     "lambda_async_retries": "async retry policy",
     "lambda_destinations": "destination",
     "lambda_invocation_types": "asynchronous invocation",
+    "lambda_payload_sync": "6 MB synchronous payload limit",
     "lambda_reserved_concurrency": "reserved concurrency reached",
     "lambda_sqs_batch_size": "batch from the event source mapping",
     "lambda_sqs_partial_batch": "batch result",

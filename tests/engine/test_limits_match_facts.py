@@ -11,7 +11,7 @@ import pytest
 
 from studyaws.content.loader import load_course
 from studyaws.content.units import to_base
-from studyaws.engine import alb, esm, s3, sns, sqs
+from studyaws.engine import alb, esm, s3, sns, sns_filter, sqs, sqs_batch, validation
 from studyaws.engine.lambda_ import config as lambda_config
 from studyaws.engine.lambda_ import delivery as lambda_delivery
 from studyaws.engine.lambda_ import executions as lambda_executions
@@ -58,6 +58,18 @@ LIMITS = [
     (esm.BATCH_MAX_FIFO, "messages", "lambda_sqs_batch_size_fifo", "value"),
     (esm.WINDOW_MAX_S, "s", "lambda_sqs_batching_window", "value"),
     (alb.LIMIT_BYTES, "bytes", "alb_lambda_limits", "value"),
+    # issue 15: the rules of validation, filter policies, batches and queue names
+    (sqs.QUEUE_REUSE_WAIT_MS, "ms", "sqs_queue_deleted_recently", "value"),
+    (sqs_batch.BATCH_MAX_ENTRIES, "messages", "sqs_batch_entries", "value"),
+    (validation.ID_MAX, "chars", "sqs_message_group_id", "value"),
+    (validation.ATTRIBUTE_NAME_MAX, "chars", "sqs_message_attribute_name", "value"),
+    (validation.SUBJECT_MAX, "chars", "sns_subject_length", "value"),
+    (sns_filter.FILTER_MAX_COMBINATIONS, "count", "sns_filter_limits_combinations", "value"),
+    (sns_filter.NUMERIC_MAX, "count", "sns_filter_numeric_range", "value"),
+    (-sns_filter.NUMERIC_MAX, "count", "sns_filter_numeric_range", "min"),
+    (sns_filter.WILDCARDS_PER_PATTERN_MAX, "count", "sns_filter_wildcards", "value"),
+    (sns_filter.WILDCARD_COMPLEXITY_MAX, "count", "sns_filter_wildcard_complexity", "value"),
+    (sns_filter.POLICY_MAX_BYTES, "bytes", "sns_filter_limits_policy_size", "value"),
 ]
 
 

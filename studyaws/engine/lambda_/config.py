@@ -23,6 +23,7 @@ from studyaws.engine.errors import (
     ValidationException,
 )
 from studyaws.engine.targets import Target, arn, parse_target
+from studyaws.engine.validation import environment_size
 
 if TYPE_CHECKING:
     from studyaws.engine.lambda_.versions import Alias
@@ -322,13 +323,14 @@ class Functions:
         check_range("memorySize", cfg.memory_mb, MEMORY_MIN_MB, MEMORY_MAX_MB)
         if cfg.duration_ms < 0:
             raise InvalidParameterValueException("A duration cannot be negative.")
-        # lambda_env_vars: "Total size of all environment variables of a function: 4 KB".
-        size = sum(len(k.encode()) + len(v.encode()) for k, v in cfg.env)
+        # lambda_env_vars: "Total size of all environment variables of a function: 4 KB", as
+        # Lambda measures it: the variables as one JSON object (validation.environment_size).
+        size, measured = environment_size(cfg.env)
         if size > ENV_MAX_BYTES:
             raise InvalidParameterValueException(
                 f"Lambda was unable to configure your environment variables because the "
                 f"environment variables you have provided exceeded the 4KB limit. "
-                f"String measured: {size} bytes"
+                f"String measured: {measured}"
             )
         if cfg.nat and not cfg.vpc:
             raise InvalidParameterValueException("A NAT gateway route needs a VPC (--vpc).")

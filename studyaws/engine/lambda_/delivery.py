@@ -64,11 +64,15 @@ def _payload_json(payload: str) -> Any:
 class AsyncDelivery(Executions):
     """The fourth layer of the Lambda API: Invoke with InvocationType Event."""
 
-    def invoke_async(self, ref: str, payload: str, *, source: str = "Invoke") -> str:
-        """Invoke (Event): 202 at once, the event waits in the internal queue (LAM-01)."""
+    def invoke_async(
+        self, ref: str, payload: str, *, source: str = "Invoke", size_bytes: int | None = None
+    ) -> str:
+        """Invoke (Event): 202 at once, the event waits in the internal queue (LAM-01).
+        `size_bytes`: the size the payload stands for."""
         fn = self.resolve(ref, route=False).function
         # lambda_payload_async: 1 MB.
-        if len(payload.encode()) > PAYLOAD_ASYNC_BYTES:
+        size = len(payload.encode()) if size_bytes is None else size_bytes
+        if size > PAYLOAD_ASYNC_BYTES:
             raise RequestTooLargeException(
                 f"Request must be smaller than {PAYLOAD_ASYNC_BYTES} bytes for the Invoke operation"
             )

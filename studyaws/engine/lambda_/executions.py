@@ -261,12 +261,14 @@ class Executions(Versions):
         if execution.on_end is not None:
             execution.on_end(execution)
 
-    def invoke(self, ref: str, payload: str) -> InvokeResult:
+    def invoke(self, ref: str, payload: str, *, size_bytes: int | None = None) -> InvokeResult:
         """Invoke (RequestResponse). Throttled: `TooManyRequestsException` (429); a function
-        error is still a 200 with `FunctionError: Unhandled` (LAM-16)."""
+        error is still a 200 with `FunctionError: Unhandled` (LAM-16). `size_bytes`: the size
+        the payload stands for (a short text standing for a large event)."""
         fn, version, _alias = self.resolve(ref)
         # lambda_payload_sync: 6 MB request.
-        if len(payload.encode()) > PAYLOAD_SYNC_BYTES:
+        size = len(payload.encode()) if size_bytes is None else size_bytes
+        if size > PAYLOAD_SYNC_BYTES:
             raise RequestTooLargeException(
                 f"Request must be smaller than {PAYLOAD_SYNC_BYTES} bytes for the Invoke operation"
             )
