@@ -12,7 +12,8 @@
 And the libraries: rich only in ui/ and cli, typer only in cli, questionary only in
 ui/prompts.py, prompt_toolkit only in ui/ (prompts, keys, the sandbox shell), boto3 only in live/,
 genanki only in ui/export.py; the clock and sleep (`time`) only in ui/env.py, which hands them to
-everything else (and ui/cache.py, which ages its files), and `time.sleep` is called nowhere else. `test_a_planted_violation_is_caught` shows each rule failing once.
+everything else (and ui/cache.py, which ages its files), and `time.sleep` is called nowhere
+else. `test_a_planted_violation_is_caught` shows each rule failing once.
 """
 
 from __future__ import annotations
