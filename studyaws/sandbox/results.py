@@ -111,6 +111,8 @@ class Invoked(TypedDict):
     duration: NotRequired[int | float]
     error: NotRequired[InvokeError]
     payload: NotRequired[Any]  # the function's JSON response
+    init_duration: NotRequired[int | float]  # a cold start: how long Init ran first (s)
+    restore_duration: NotRequired[int | float]  # SnapStart: how long the restore took (s)
 
 
 class MappingCreated(TypedDict):
@@ -146,6 +148,13 @@ class ScheduleCreated(TypedDict):
     next: int | float  # seconds
 
 
+class Replayed(TypedDict):
+    """`replay`: how many archived messages the subscription got again."""
+
+    ok: Literal[True]
+    replayed: int
+
+
 class ConsumersStarted(TypedDict):
     ok: Literal[True]
     consumers: list[str]
@@ -179,6 +188,7 @@ Result = (
     | ScheduleCreated
     | ConsumersStarted
     | ConsumersStopping
+    | Replayed
 )
 
 

@@ -11,10 +11,12 @@ import pytest
 
 from studyaws.content.loader import load_course
 from studyaws.content.units import to_base
-from studyaws.engine import alb, esm, s3, sns, sqs
+from studyaws.engine import alb, esm, esm_filters, fair, s3, sns, sns_archive, sqs
 from studyaws.engine.lambda_ import config as lambda_config
 from studyaws.engine.lambda_ import delivery as lambda_delivery
+from studyaws.engine.lambda_ import environments as lambda_environments
 from studyaws.engine.lambda_ import executions as lambda_executions
+from studyaws.engine.lambda_ import recursion as lambda_recursion
 
 FACTS = load_course().facts
 
@@ -58,6 +60,16 @@ LIMITS = [
     (esm.BATCH_MAX_FIFO, "messages", "lambda_sqs_batch_size_fifo", "value"),
     (esm.WINDOW_MAX_S, "s", "lambda_sqs_batching_window", "value"),
     (alb.LIMIT_BYTES, "bytes", "alb_lambda_limits", "value"),
+    # issue 12: the engine learns what behaves
+    (esm_filters.FILTERS_MAX, "count", "lambda_esm_filters", "value"),
+    (esm.MAX_CONCURRENCY_MIN, "executions", "lambda_sqs_max_concurrency", "min"),
+    (esm.MAX_CONCURRENCY_MAX, "executions", "lambda_sqs_max_concurrency", "value"),
+    (lambda_environments.INIT_MAX_MS, "ms", "lambda_init_timeout", "value"),
+    (lambda_recursion.RECURSION_THRESHOLD, "count", "lambda_recursion_threshold", "value"),
+    (sns_archive.ARCHIVE_MIN_DAYS, "days", "sns_archive_retention", "min"),
+    (sns_archive.ARCHIVE_MAX_DAYS, "days", "sns_archive_retention", "value"),
+    (fair.NOISY_SHARE_PERCENT, "percent", "sqs_fair_queue_noisy_share", "value"),
+    (fair.QUIET_AFTER_MS, "ms", "sqs_fair_queue_quiet_again", "value"),
 ]
 
 
