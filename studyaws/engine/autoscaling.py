@@ -8,7 +8,10 @@ Rules of the model:
 - Target tracking wants `ceil(visible / target)` instances, clamped to [min, max]. The alarm is
   `ALARM` while the backlog per instance is above the target, `OK` otherwise.
 - After a scaling activity nothing else happens until the cooldown has passed (default 300 s).
-- Scale-in stops the newest instances and lets their in-flight messages finish.
+- Scale-in terminates the newest instances at once: a message an instance was processing is never
+  deleted and comes back after its visibility timeout. With a termination lifecycle hook
+  (`lifecycle_hook`) an instance chosen for scale-in first finishes the messages it holds
+  (autoscaling_scale_in).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Group:
         "alarm",
         "cooldown_ms",
         "last_scaled_ms",
+        "lifecycle_hook",
         "max_size",
         "min_size",
         "queue",
@@ -61,6 +65,7 @@ class Group:
         self.last_scaled_ms: int | None = None
         self.alarm = "INSUFFICIENT_DATA"
         self.timer: Timer | None = None
+        self.lifecycle_hook = False
 
 
 class AutoScaling:
@@ -76,8 +81,10 @@ class AutoScaling:
         max_size: int,
         backlog_per_instance: int,
         cooldown_s: int | None = None,
+        lifecycle_hook: bool = False,
     ) -> str:
-        """PutScalingPolicy (target tracking on backlog per instance) for `queue`'s consumers."""
+        """PutScalingPolicy (target tracking on backlog per instance) for `queue`'s consumers;
+        `lifecycle_hook`: a termination lifecycle hook lets an instance finish its messages."""
         if queue not in self.world.sqs.queues:
             raise QueueDoesNotExist(queue)
         if not 0 <= min_size <= max_size:
@@ -97,6 +104,7 @@ class AutoScaling:
         if queue in self.groups:
             raise InvalidParameterValue(f"{queue} already has an Auto Scaling group.")
         group = Group(queue, min_size, max_size, backlog_per_instance, cooldown_s * 1000)
+        group.lifecycle_hook = lifecycle_hook
         self.groups[queue] = group
         self.world.resources[("autoscaling", queue)] = group
         self.world.emit(
@@ -115,7 +123,7 @@ class AutoScaling:
                 queue, min_size - running, **_fleet_settings(self.world, queue)
             )
         elif running > max_size:
-            consumers.stop_consumers(queue, running - max_size)
+            self._scale_in(group, running - max_size)
         clock = self.world.clock
         group.timer = clock.schedule(clock.now_ms + EVALUATE_EVERY_MS, ACTOR, self._evaluate, group)
         return queue
@@ -170,8 +178,19 @@ class AutoScaling:
                         group.queue, desired - running, **_fleet_settings(world, group.queue)
                     )
                 else:
-                    consumers.stop_consumers(group.queue, running - desired)
+                    self._scale_in(group, running - desired)
         group.timer = clock.schedule(now + EVALUATE_EVERY_MS, ACTOR, self._evaluate, group)
+
+    def _scale_in(self, group: Group, count: int) -> None:
+        consumers = self.world.consumers
+        if group.lifecycle_hook:
+            # autoscaling_scale_in: "A termination lifecycle hook extends the life of your
+            # Amazon EC2 instance that's already selected for termination. It provides extra
+            # time to complete in-progress work currently assigned to the instance"
+            # (gracefully-handle-instance-termination).
+            consumers.stop_consumers(group.queue, count)
+        else:
+            consumers.terminate_consumers(group.queue, count)
 
     def snapshot(self) -> dict[str, GroupSnapshot]:
         return {

@@ -8,8 +8,11 @@ Rules of the model (sqs_delete_after_processing, sqs_long_poll_wait):
   timeout (and reaches the queue's DLQ after `maxReceiveCount` receives).
 - An empty short poll costs a request and the consumer polls again one second later; an empty
   long poll polls again at once (it already waited).
-- Stopping a consumer lets its in-flight work finish (scale-in): a busy consumer stops after its
-  current messages; an idle one stops at once (its pending long poll is abandoned).
+- Stopping a consumer (`stop-consumers`, or scale-in with a termination lifecycle hook) lets its
+  in-flight work finish: a busy consumer stops after its current messages; an idle one stops at
+  once (its pending long poll is abandoned).
+- Terminating a consumer (scale-in without a hook, autoscaling.py) ends it at once, even in the
+  middle of a message: what it held is never deleted and comes back after its visibility timeout.
 - Consumers act at ACTOR priority, after the instant's state changes and deliveries.
 """
 
@@ -178,10 +181,37 @@ class Consumers:
                 "autoscaling_scale_in",
                 queue,
                 consumer=consumer.id,
-                in_flight=len(consumer.pending) + (1 if consumer.working else 0),
+                in_flight=len(consumer.pending),  # the message being processed included
             )
             if not consumer.working:
                 self._stop(consumer)
+        return [c.id for c in chosen]
+
+    def terminate_consumers(self, queue: str, count: int) -> list[str]:
+        """Terminate `count` consumers at once, newest first: their messages are abandoned."""
+        fleet = self.fleets.get(queue)
+        live = [c for c in fleet.consumers if not c.stopping] if fleet is not None else []
+        chosen = live[::-1][: max(0, count)]
+        for consumer in chosen:
+            # autoscaling_scale_in: "By default, it's possible that Amazon EC2 Auto Scaling might
+            # terminate an instance that is 2.9 hours into processing a 3-hour long job, rather
+            # than an instance that's currently idle" (gracefully-handle-instance-termination).
+            # The message it held is not deleted: it comes back after its visibility timeout.
+            abandoned = tuple(r.message_id for r in consumer.pending)
+            consumer.pending.clear()
+            consumer.working = False
+            consumer.stopping = True
+            if consumer.poll is not None:
+                self.world.sqs.cancel_receive(consumer.poll)
+                consumer.poll = None
+            consumer.fleet.consumers.remove(consumer)
+            self.world.emit(
+                ev.ConsumerTerminated,
+                "autoscaling_scale_in",
+                queue,
+                consumer=consumer.id,
+                abandoned=abandoned,
+            )
         return [c.id for c in chosen]
 
     def _stop(self, consumer: Consumer) -> None:
@@ -227,6 +257,8 @@ class Consumers:
 
     def _processed(self, consumer: Consumer) -> None:
         fleet = consumer.fleet
+        if not consumer.pending:
+            return  # terminated in the middle of its work (terminate_consumers)
         msg = consumer.pending.popleft()
         rule = fleet.fail
         failed = rule.fails(fleet.processed + fleet.failed, msg.body)

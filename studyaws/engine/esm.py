@@ -16,7 +16,14 @@ Rules of the model, each cited again above the code that enforces it:
 - A throttled invoke is retried with backoff while the batch is still invisible; then the poller
   lets it go and the messages come back with a higher receive count (LAM-13).
 - Pollers: 5 at first, up to 300 more a minute while messages wait, at most 1,000 or the mapping's
-  maximum concurrency (lambda_sqs_scaling); back to 5 after an idle minute.
+  maximum concurrency (lambda_sqs_scaling); back to 5 after an idle minute. A poller invokes once
+  per batch, so `MaximumConcurrency` caps the invocations the mapping starts: messages wait in the
+  queue instead of being received and throttled (lambda_sqs_max_concurrency). Reserved
+  concurrency is not seen by the pollers (lambda_sqs_reserved_vs_max).
+- `FilterCriteria` (esm_filters.py): a received message that matches no filter is deleted at once
+  and never reaches the function (lambda_esm_filter_sqs).
+- Recursive loop detection (lambda_/recursion.py): a batch whose messages have already invoked the
+  function too often in one chain is not invoked; it comes back like a failed batch.
 - FIFO: one receive returns one group's in-order prefix and the group stays blocked while it is in
   flight, so order per group holds (LAM-15).
 - A batch is capped by the synchronous payload limit (6 MB): the records that fit go in one call,
@@ -26,6 +33,7 @@ Rules of the model, each cited again above the code that enforces it:
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, TypedDict
 
 from studyaws.engine import events as ev
@@ -36,6 +44,7 @@ from studyaws.engine.errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
+from studyaws.engine.esm_filters import FilterCriteria
 from studyaws.engine.lambda_ import PAYLOAD_SYNC_BYTES, Execution, Outcome, Payload
 from studyaws.engine.sqs import RECEIVE_MAX, WAIT_MAX_S, Received
 from studyaws.engine.targets import REGION, arn
@@ -52,6 +61,8 @@ WINDOW_MAX_S: Final = 300  # lambda_sqs_batching_window
 POLLERS_START: Final = 5  # lambda_sqs_scaling
 POLLERS_PER_MINUTE: Final = 300  # lambda_sqs_scaling
 POLLERS_MAX: Final = 1000  # lambda_sqs_scaling
+MAX_CONCURRENCY_MIN: Final = 2  # lambda_sqs_max_concurrency
+MAX_CONCURRENCY_MAX: Final = 1000  # lambda_sqs_max_concurrency
 SCALE_EVERY_MS: Final = 60_000
 # The event the function receives, `{"Records":[...]}`, built from each record's JSON text.
 _EVENT_OPEN: Final = '{"Records":['
@@ -70,6 +81,9 @@ class BatchPayload(Payload):
         self.records = records
         self.report_failures = report_failures
         self.fifo = fifo
+
+    def bodies(self) -> tuple[str, ...]:
+        return tuple(r.body for r in self.records)
 
     def body_rule(self, run_ms: int, needle: str) -> Outcome:
         """A handler with `--fail body:TEXT` fails on each record whose body holds TEXT: it
@@ -99,6 +113,7 @@ class MappingSnapshot(TypedDict):
     pollers: int
     batches_in_progress: int
     max_concurrency: int
+    filters: list[str]
 
 
 class Poller:
@@ -129,6 +144,7 @@ class Mapping:
         "batch_size",
         "busy",
         "fifo",
+        "filters",
         "function",
         "id",
         "idle_since_ms",
@@ -149,6 +165,7 @@ class Mapping:
         report_failures: bool,
         max_concurrency: int,
         fifo: bool,
+        filters: FilterCriteria | None = None,
     ) -> None:
         self.id = mid
         self.queue = queue
@@ -158,6 +175,7 @@ class Mapping:
         self.report_failures = report_failures
         self.max_concurrency = max_concurrency
         self.fifo = fifo
+        self.filters = filters
         self.pollers: list[Poller] = []
         self.busy = 0
         self.idle_since_ms: int | None = None
@@ -180,8 +198,10 @@ class EventSourceMappings:
         window_s: int | None = None,
         report_batch_item_failures: bool = False,
         max_concurrency: int | None = None,
+        filters: Sequence[str] | None = None,
     ) -> str:
-        """CreateEventSourceMapping for an SQS queue; a setting left out takes its default."""
+        """CreateEventSourceMapping for an SQS queue; a setting left out takes its default.
+        `filters` are the patterns of `FilterCriteria` (JSON text, at most 5)."""
         world = self.world
         fn, version, _alias = world.lambda_.resolve(function, route=False)
         if batch_size is None:
@@ -226,11 +246,17 @@ class EventSourceMappings:
                 f"Queue visibility timeout: {vt_s} seconds is less than Function timeout: "
                 f"{timeout_s} seconds"
             )
-        # lambda_sqs_scaling: ScalingConfig.MaximumConcurrency 2-1,000.
-        if max_concurrency is not None and not 2 <= max_concurrency <= POLLERS_MAX:
+        # lambda_sqs_max_concurrency: MaximumConcurrency "Limits the number of concurrent
+        # instances that the Amazon SQS event source can invoke. Minimum: 2, Maximum: 1000"
+        # (API_ScalingConfig).
+        if max_concurrency is not None and not (
+            MAX_CONCURRENCY_MIN <= max_concurrency <= MAX_CONCURRENCY_MAX
+        ):
             raise InvalidParameterValueException(
-                "ScalingConfig.MaximumConcurrency must be between 2 and 1000."
+                f"ScalingConfig.MaximumConcurrency must be between {MAX_CONCURRENCY_MIN} and "
+                f"{MAX_CONCURRENCY_MAX}."
             )
+        criteria = FilterCriteria(filters) if filters else None
         for m in self.mappings.values():
             if m.queue == queue_name and m.function == function:
                 raise ResourceConflictException(
@@ -248,6 +274,7 @@ class EventSourceMappings:
             report_batch_item_failures,
             max_concurrency or POLLERS_MAX,
             fifo,
+            criteria,
         )
         self.mappings[mid] = mapping
         world.resources[("esm", mid)] = mapping
@@ -341,6 +368,8 @@ class EventSourceMappings:
             return
         mapping = poller.mapping
         now = self.clock.now_ms
+        if got and mapping.filters is not None:
+            got = self._filter(mapping, got)
         if got:
             # Each message is hidden until its own end of visibility, set by the receive that
             # returned it (with the queue's visibility timeout at that moment).
@@ -360,6 +389,37 @@ class EventSourceMappings:
         else:
             self.clock.schedule(now, ACTOR, self._poll, poller)
 
+    def _filter(self, mapping: Mapping, got: list[Received]) -> list[Received]:
+        """The received messages that match a filter; the others are deleted (FilterCriteria)."""
+        criteria = mapping.filters
+        assert criteria is not None
+        verdicts = [criteria.matches(r.body) for r in got]
+        if all(verdicts):
+            return got
+        kept = [r for r, ok in zip(got, verdicts, strict=True) if ok]
+        dropped = [r for r, ok in zip(got, verdicts, strict=True) if not ok]
+        sqs = self.world.sqs
+        gone: list[str] = []
+        for r in dropped:
+            # lambda_esm_filter_sqs: a message that matches no filter is discarded, and for SQS
+            # that means removed from the queue: it never reaches the function, a retry or the
+            # DLQ ("If none of your filters are satisfied, Lambda discards the record",
+            # invocation-eventfiltering).
+            try:
+                sqs.delete_message(mapping.queue, r.receipt)
+            except AwsError:
+                continue
+            gone.append(r.message_id)
+        if gone:
+            self.world.emit(
+                ev.MessagesFilteredOut,
+                "lambda_esm_filter_sqs",
+                mapping.function,
+                mapping=mapping.id,
+                message_ids=tuple(gone),
+            )
+        return kept
+
     def _invoke(self, poller: Poller, _arg: object = None) -> None:
         mapping = poller.mapping
         world = self.world
@@ -371,6 +431,13 @@ class EventSourceMappings:
             return
         batch, text = self._fit(poller)
         request_id = lam.next_request_id()
+        chain = lam.recursion.chain_of(r.message_id for r in batch)
+        if lam.recursion.stops(fn.name, chain):
+            # lambda_recursion_threshold: the invocation is stopped; the mapping gets an error,
+            # so the batch is not deleted and comes back after its visibility timeout.
+            lam.recursion.dropped(fn, request_id, chain, mapping.id)
+            self._release(poller, tuple(r.message_id for r in batch), "recursive loop detected")
+            return
         execution = lam.start(
             fn,
             version,
@@ -378,6 +445,7 @@ class EventSourceMappings:
             invocation_type="EventSourceMapping",
             request_id=request_id,
             on_end=lambda ex: self._done(poller, ex),
+            chain=chain,
         )
         if execution is None:
             lam.throttled(fn, request_id)
@@ -553,6 +621,7 @@ class EventSourceMappings:
                 "pollers": len(m.pollers),
                 "batches_in_progress": m.busy,
                 "max_concurrency": m.max_concurrency,
+                "filters": list(m.filters.texts) if m.filters else [],
             }
             for mid, m in self.mappings.items()
         }

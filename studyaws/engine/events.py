@@ -256,6 +256,39 @@ class NotificationDiscarded(Event):
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class TopicArchiveChanged(Event):
+    """A FIFO topic's ArchivePolicy: published messages are kept `retention_days` (0: off)."""
+
+    retention_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayStarted(Event):
+    """A subscription's ReplayPolicy: archived messages of the window are delivered again."""
+
+    subscription: str
+    starting_ms: int
+    ending_ms: int | None
+    messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationReplayed(Event):
+    """One archived message delivered again to one subscription (same MessageId, Replayed)."""
+
+    message_id: str
+    subscription: str
+    endpoint: str
+    delivered_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayCompleted(Event):
+    subscription: str
+    replayed: int
+
+
 # -- Lambda: functions, versions, aliases -------------------------------------------------------
 
 
@@ -313,6 +346,56 @@ class FunctionFailed(Event):
 class InvocationThrottled(Event):
     request_id: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentInitialized(Event):
+    """A new execution environment ran its Init phase before the request (a cold start); for
+    provisioned concurrency, before any request."""
+
+    request_id: str | None
+    version: str
+    init_duration_ms: int
+    environment: str  # on-demand or provisioned
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentRestored(Event):
+    """SnapStart: a new execution environment resumed from the version's snapshot."""
+
+    request_id: str
+    version: str
+    restore_duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class InitPhaseTimedOut(Event):
+    """Init took longer than an on-demand environment allows: it runs again in the invocation."""
+
+    request_id: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentShutDown(Event):
+    """An idle execution environment was removed (its Shutdown phase)."""
+
+    version: str
+    idle_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotCreated(Event):
+    """SnapStart: Init ran when the version was published; its memory and disk were saved."""
+
+    version: str
+    init_duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionedConcurrencyConfigured(Event):
+    version: str
+    environments: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +483,24 @@ class BatchTrimmedToPayloadLimit(Event):
 class PollersScaled(Event):
     mapping: str
     pollers: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessagesFilteredOut(Event):
+    """Received messages that matched none of the mapping's filters: deleted, never invoked."""
+
+    mapping: str
+    message_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecursiveInvocationDropped(Event):
+    """Lambda stopped an invocation: the event had already invoked the function too many times
+    in one chain of requests (recursive loop detection)."""
+
+    request_id: str
+    invocations: int  # how many times the chain had invoked the function already
+    source: str  # what would have invoked it: the mapping, or the async request
 
 
 # -- S3, schedules, ALB, extended client --------------------------------------------------------
@@ -512,6 +613,14 @@ class ConsumerStopping(Event):
 @dataclass(frozen=True, slots=True)
 class ConsumerStopped(Event):
     consumer: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerTerminated(Event):
+    """Scale-in terminated an instance at once: the messages it held were never deleted."""
+
+    consumer: str
+    abandoned: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

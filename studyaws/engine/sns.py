@@ -14,6 +14,8 @@ Rules of the model, each cited again above the code that enforces it:
 - FIFO topics: a group on every publish, 5-minute deduplication by id or body hash, the group and
   the dedup id passed on to FIFO queues; standard queues get neither (SNS-06, sns_fifo_topics).
 - SNS → Lambda is an asynchronous invoke with `Records[0].Sns` (SNS-08).
+- FIFO topics can archive what is published and replay it to one subscription
+  (sns_archive.py).
 - SNS-07, as AWS's retry and DLQ pages say: retries (100,015 attempts over 23 days for AWS
   endpoints) are for server-side errors; a client-side error — the endpoint deleted, a policy
   denying SNS — is not retried: the message goes to the subscription's DLQ, or is discarded.
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final, TypedDict
 from studyaws.engine import events as ev
 from studyaws.engine.dedup import recent_duplicate
 from studyaws.engine.errors import AwsError, InvalidParameter, NotFound
+from studyaws.engine.sns_archive import Archives
 from studyaws.engine.sns_filter import FILTER_MAX_KEYS as FILTER_MAX_KEYS
 from studyaws.engine.sns_filter import FilterPolicy, parse_policy
 from studyaws.engine.targets import Target, arn, is_fifo, iso, parse_target
@@ -91,6 +94,7 @@ class Sns:
         self.world = world
         self.topics: dict[str, Topic] = {}
         self._subscriptions = 0
+        self.archives = Archives(self)
 
     def create_topic(
         self, name: str, *, fifo: bool = False, content_based_dedup: bool = False
@@ -295,7 +299,10 @@ class Sns:
         self.world.emit(
             ev.MessagePublished, "Publish", topic_name, message_id=mid, group=group, dedup_id=key
         )
-        message = _Published(mid, body, attrs, group, key, subject, topic.sequence)
+        message = _Published(
+            mid, body, attrs, group, key, subject, topic.sequence, self.world.now_ms
+        )
+        self.archives.keep(topic, message)
         for sub in list(topic.subscriptions):
             self._deliver(topic, sub, message)
         self.world.settle()
@@ -364,9 +371,15 @@ class Sns:
         except AwsError as exc:
             self._client_error(topic, sub, msg, exc)
             return
+        # lambda_recursion_scope: a copy of a message a handler published stays in its chain.
+        world.lambda_.recursion.carry(delivered)
         world.emit(
-            ev.NotificationDelivered,
-            "sns_fanout_sqs" if target.kind == "sqs" else "lambda_invocation_types",
+            ev.NotificationReplayed if msg.replayed else ev.NotificationDelivered,
+            "sns_replay"
+            if msg.replayed
+            else "sns_fanout_sqs"
+            if target.kind == "sqs"
+            else "lambda_invocation_types",
             topic.name,
             message_id=msg.id,
             subscription=sub.id,
@@ -384,10 +397,11 @@ class Sns:
         dedup = msg.dedup_id if fifo_queue else None
         if sub.raw:
             # sns_raw_delivery: the body as published; attributes become SQS attributes.
+            attributes = {**msg.attributes, "Replayed": "true"} if msg.replayed else msg.attributes
             return self.world.sqs.send_message(
                 sub.target.name,
                 msg.body,
-                attributes=msg.attributes or None,
+                attributes=attributes or None,
                 group=group,
                 dedup_id=dedup,
             ).message_id
@@ -452,7 +466,10 @@ class Sns:
         if msg.subject is not None:
             out["Subject"] = msg.subject
         out["Message"] = msg.body
-        out["Timestamp"] = iso(self.world.now_ms)
+        # sns_replay: a replayed message keeps its original Timestamp, and says it is replayed.
+        out["Timestamp"] = iso(msg.published_ms if msg.published_ms >= 0 else self.world.now_ms)
+        if msg.replayed:
+            out["Replayed"] = True
         out["UnsubscribeURL"] = (
             f"https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&TopicArn={out['TopicArn']}"
         )
@@ -521,3 +538,5 @@ class _Published:
     dedup_id: str | None
     subject: str | None
     sequence: int
+    published_ms: int = -1
+    replayed: bool = False

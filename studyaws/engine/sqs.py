@@ -47,6 +47,7 @@ from studyaws.engine.errors import (
     UnsupportedOperation,
     invalid_value,
 )
+from studyaws.engine.fair import FairQueues
 from studyaws.engine.validation import (
     BODY_CHARS,
     ID_MAX,
@@ -82,9 +83,10 @@ PURGE_INTERVAL_MS: Final = 60_000
 QUEUE_REUSE_WAIT_MS: Final = 60_000  # sqs_queue_deleted_recently
 MOVE_RATE_MAX: Final = 500
 ATTEMPT_ID_TTL_MS: Final = 300_000
-# "a FIFO queue looks at the first 20k messages to determine available message groups"
-# https://aws.amazon.com/premiumsupport/knowledge-center/sqs-fifo-messages-not-returned/
-FIFO_LOOKAHEAD: Final = 20_000
+# "FIFO queues scan the first 120,000 messages to determine available message groups"
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/avoid-backlog-with-the-same-message-group-id.html
+# (an older knowledge-center article said 20,000).
+FIFO_LOOKAHEAD: Final = 120_000
 
 DELAYED: Final = 0
 VISIBLE: Final = 1
@@ -353,6 +355,7 @@ class Sqs:
         self._deleted_at: dict[str, int] = {}  # queue name → when DeleteQueue deleted it (ms)
         self._tokens = itertools.count()
         self._on_visibility_expired = self._visibility_expired
+        self.fair = FairQueues(self)
 
     # -- queues -----------------------------------------------------------------------------
 
@@ -610,6 +613,8 @@ class Sqs:
             msg.declared_size = size_bytes
         if key is not None:
             queue.dedup[key] = (now, msg.id)
+        elif group is not None:
+            self.fair.note_send(queue_name, group, now)  # fair.py: a standard queue's tenant
         # sqs_delay_fifo: "A message timer setting for an individual message overrides any
         # DelaySeconds value on an Amazon SQS delay queue" — even 0; "FIFO queues don't support
         # timers on individual messages", so there the queue delay always applies.
@@ -927,6 +932,8 @@ class Sqs:
             return self._collect_fifo(queue, max_n, vt_ms)
         chaos = self.world.chaos
         if not chaos.enabled:
+            if self.fair.is_fair(queue):
+                return self.fair.collect(queue, max_n, vt_ms)
             out: list[Received] = []
             for msg in self._visible_in_order(queue):
                 out.append(self._deliver(queue, msg, vt_ms))
@@ -952,8 +959,7 @@ class Sqs:
                 queue.name,
                 message_ids=tuple(m.id for m in picked),
             )
-        for msg in picked[max_n:] + missed:
-            heapq.heappush(queue.ready, (msg.number, msg.gen, msg))
+        self._push_back(queue, picked[max_n:] + missed)
         if missed:
             self.world.emit(
                 ev.ShortPollSampled,
@@ -962,6 +968,12 @@ class Sqs:
                 missed=tuple(m.id for m in missed),
             )
         return [self._deliver(queue, msg, vt_ms) for msg in picked[:max_n]]
+
+    @staticmethod
+    def _push_back(queue: Queue, messages: list[Message]) -> None:
+        """Visible messages taken off the ready heap but not delivered go back on it."""
+        for msg in messages:
+            heapq.heappush(queue.ready, (msg.number, msg.gen, msg))
 
     def _visible_in_order(self, queue: Queue) -> Iterator[Message]:
         """A standard queue's visible messages in send order, each taken off the ready heap;
@@ -978,8 +990,9 @@ class Sqs:
 
     def _collect_fifo(self, queue: Queue, max_n: int, vt_ms: int) -> list[Received]:
         # "Inflight messages block delivery of available messages within the same message group"
-        # and "a FIFO queue looks at the first 20k messages to determine available message
-        # groups"; it "returns as many messages with the same message group ID as possible"
+        # and "FIFO queues scan the first 120,000 messages to determine available message
+        # groups" (avoid-backlog-with-the-same-message-group-id); it "returns as many messages
+        # with the same message group ID as possible"
         # (knowledge-center/sqs-fifo-messages-not-returned). Availability is the prefix of a group
         # up to its first in-flight message (LocalStack PR #13386); delayed messages do not block
         # (FIFO-03b).

@@ -128,9 +128,12 @@ def send_to(
 
     Raises the receiving service's `AwsError` when it refuses (e.g. the queue is gone)."""
     if target.kind == "sqs":
-        return world.sqs.send_message(
+        message_id = world.sqs.send_message(
             target.name, body, attributes=attributes, group=group, dedup_id=dedup_id
         ).message_id
+        # lambda_recursion_scope: a message sent while a handler writes is in its chain.
+        world.lambda_.recursion.carry(message_id)
+        return message_id
     if target.kind == "sns":
         return world.sns.publish(
             target.name, body, attributes=attributes, group=group, dedup_id=dedup_id

@@ -138,10 +138,10 @@ _ROWS: Final = (
     ),
     Divergence(
         "FIFO-11",
-        "FIFO-11 20,000-message lookahead",
+        "FIFO-11 120,000-message lookahead",
         "other groups can be hidden",
         "scans everything",
-        pinned=False,  # needs 20,000 messages
+        pinned=False,  # needs 120,000 messages
     ),
     Divergence(
         "SNS-03-exists-false",

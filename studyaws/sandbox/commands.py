@@ -38,6 +38,7 @@ from studyaws.sandbox.results import (
     Now,
     ObjectPut,
     QueueCounts,
+    Replayed,
     Result,
     ScheduleCreated,
     ShownWorld,
@@ -232,7 +233,17 @@ def _delete_queue(world: World, a: Args) -> Done:
 
 def _create_topic(world: World, a: Args) -> TopicCreated:
     name = world.sns.create_topic(a["name"], **_given(a, "fifo", "content_based_dedup"))
+    if "archive_days" in a:
+        world.sns.archives.set_archive_policy(name, a["archive_days"])
     return {"ok": True, "topic": name}
+
+
+def _replay(world: World, a: Args) -> Replayed:
+    ending = a.get("to")
+    count = world.sns.archives.replay(
+        a["subscription"], a.get("from", 0) * 1000, None if ending is None else ending * 1000
+    )
+    return {"ok": True, "replayed": count}
 
 
 def _subscribe(world: World, a: Args) -> Subscribed:
@@ -268,6 +279,9 @@ _FUNCTION_CONFIG = {
     "env": "env",
     "vpc": "vpc",
     "nat": "nat",
+    "init": "init_ms",
+    "snapstart": "snapstart",
+    "output": "output",
 }
 _FUNCTION_OPTIONS = {
     "reserved_concurrency": "reserved_concurrency",
@@ -285,11 +299,22 @@ def _function_kwargs(a: Args) -> dict[str, Any]:
 
 def _create_function(world: World, a: Args) -> FunctionCreated:
     name = world.lambda_.create_function(a["name"], **_function_kwargs(a))
+    if "recursive_loop" in a:
+        world.lambda_.put_function_recursion_config(name, a["recursive_loop"])
     return {"ok": True, "function": name}
 
 
 def _update_function(world: World, a: Args) -> Done:
-    world.lambda_.update_function(a["name"], **_function_kwargs(a))
+    settings = _function_kwargs(a)
+    if settings or "recursive_loop" not in a:
+        world.lambda_.update_function(a["name"], **settings)
+    if "recursive_loop" in a:
+        world.lambda_.put_function_recursion_config(a["name"], a["recursive_loop"])
+    return done()
+
+
+def _provision(world: World, a: Args) -> Done:
+    world.lambda_.put_provisioned_concurrency_config(a["function"], a["qualifier"], a["n"])
     return done()
 
 
@@ -310,6 +335,11 @@ def _invoke(world: World, a: Args) -> Invoked | Failed:
         "version": result.version,
         "duration": ms_to_s(result.duration_ms),
     }
+    # A cold start's Init (the REPORT line's "Init Duration"), or a SnapStart restore.
+    if result.start == "cold":
+        out["init_duration"] = ms_to_s(result.init_ms)
+    elif result.start == "restored":
+        out["restore_duration"] = ms_to_s(result.init_ms)
     if result.function_error is not None:
         out["error"] = {
             "code": result.function_error,
@@ -326,7 +356,12 @@ def _map(world: World, a: Args) -> MappingCreated:
         a["queue"],
         a["function"],
         **_given(
-            a, "batch_size", "report_batch_item_failures", "max_concurrency", window="window_s"
+            a,
+            "batch_size",
+            "report_batch_item_failures",
+            "max_concurrency",
+            window="window_s",
+            filter="filters",
         ),
     )
     return {"ok": True, "mapping": mapping}
@@ -424,7 +459,7 @@ def _autoscale(world: World, a: Args) -> Done:
         min_size=a["min"],
         max_size=a["max"],
         backlog_per_instance=a["backlog_per_instance"],
-        **_given(a, cooldown="cooldown_s"),
+        **_given(a, "lifecycle_hook", cooldown="cooldown_s"),
     )
     world.settle()
     return done()
@@ -439,6 +474,8 @@ HANDLERS: dict[str, Handler] = {
     "update-function": _update_function,
     "invoke": _invoke,
     "map": _map,
+    "put-provisioned-concurrency": _provision,
+    "start-replay": _replay,
     "publish-version": _publish_version,
     "create-alias": _create_alias,
     "deploy": _deploy,

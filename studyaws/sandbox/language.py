@@ -14,7 +14,10 @@ Part 2 adds SNS, Lambda, the event source mapping (`map`), S3, schedules, ALB, c
 Scaling and CodeDeploy with the spellings of DESIGN §4 (contract and proposal). Additions beyond the
 proposal are listed by `help` too: `update-function`, `delete-queue`, `delete-schedule`,
 `send-batch`, `delete-batch` (entries `ID=VALUE`), and flags such as `subscribe --dlq`,
-`map --max-concurrency`, `receive --extended-client`, `invoke --size`, `schedule --kind`.
+`map --max-concurrency`, `receive --extended-client`, `invoke --size`, `schedule --kind`. Issue 12
+adds `map --filter`, `create-function --init/--snapstart/--output/--recursive-loop`,
+`put-provisioned-concurrency`, `create-topic --archive-days`, `start-replay` and
+`autoscale --lifecycle-hook`.
 """
 
 from __future__ import annotations
@@ -113,6 +116,12 @@ def _parse_entry(text: str) -> tuple[str, str]:
     return entry_id, value
 
 
+def _parse_recursive_loop(text: str) -> str:
+    if text not in ("Allow", "Terminate"):
+        raise SandboxSyntaxError(f"expected Allow or Terminate, got '{text}'")
+    return text
+
+
 def _parse_on_off(text: str) -> bool:
     if text not in ("on", "off"):
         raise SandboxSyntaxError(f"expected on or off, got '{text}'")
@@ -127,6 +136,7 @@ _CONVERTERS: Final = {
     "kv": _parse_kv,
     "entry": _parse_entry,
     "on-off": _parse_on_off,
+    "recursive-loop": _parse_recursive_loop,
     "duration-ms": parse_duration_ms,
     "fail": _parse_fail,
     "header": _parse_header,
@@ -212,14 +222,23 @@ _FUNCTION_FLAGS: Final = (
     Flag("env", "kv", repeat=True, metavar="KEY=VALUE"),
     Flag("vpc", "switch"),
     Flag("nat", "switch"),
+    Flag("init", "duration-ms", metavar="D"),
+    Flag("snapstart", "switch"),
+    _f("output", "str", "TARGET"),
+    _f("recursive-loop", "recursive-loop", "Allow|Terminate"),
 )
 
 _PART2: Final = (
     Spec(
         "create-topic",
         (("NAME", "str"),),
-        (Flag("fifo", "switch"), Flag("content-based-dedup", "switch")),
-        "create an SNS topic (FIFO: --fifo and a name ending in .fifo)",
+        (
+            Flag("fifo", "switch"),
+            Flag("content-based-dedup", "switch"),
+            _f("archive-days", "int", "DAYS"),
+        ),
+        "create an SNS topic (FIFO: --fifo and a name ending in .fifo; --archive-days: a FIFO "
+        "topic keeps what is published, for replays)",
         "sns",
     ),
     Spec(
@@ -247,11 +266,20 @@ _PART2: Final = (
         "sns",
     ),
     Spec(
+        "start-replay",
+        (("SUBSCRIPTION", "str"),),
+        (_d("from", "T"), _d("to", "T")),
+        "deliver a FIFO topic's archived messages published from T (to T) again, to one "
+        "subscription (times in seconds since the start)",
+        "sns",
+    ),
+    Spec(
         "create-function",
         (("NAME", "str"),),
         _FUNCTION_FLAGS,
         "create a simulated function (--duration at 128 MB, e.g. 250ms; --vpc without --nat "
-        "cannot reach the internet and times out)",
+        "cannot reach the internet and times out; --init: how long a cold start's Init takes; "
+        "--output: where each successful run sends what it handled)",
         "lambda",
     ),
     Spec(
@@ -277,8 +305,17 @@ _PART2: Final = (
             _d("window"),
             Flag("report-batch-item-failures", "switch"),
             _f("max-concurrency", "int", "N"),
+            Flag("filter", "str", repeat=True, metavar="JSON"),
         ),
-        "an SQS event source mapping: pollers receive batches and invoke FUNCTION",
+        "an SQS event source mapping: pollers receive batches and invoke FUNCTION (--filter: a "
+        "pattern on the body, up to 5, ORed; a message matching none is deleted)",
+        "lambda",
+    ),
+    Spec(
+        "put-provisioned-concurrency",
+        (("FUNCTION", "str"), ("QUALIFIER", "str"), ("N", "int")),
+        (),
+        "keep N execution environments of a version or alias initialised (no cold starts)",
         "lambda",
     ),
     Spec("publish-version", (("FUNCTION", "str"),), (), "snapshot $LATEST as a version", "lambda"),
@@ -381,8 +418,10 @@ _PART2: Final = (
             _f("max", "int", "N", required=True),
             _f("backlog-per-instance", "int", "N", required=True),
             _d("cooldown"),
+            Flag("lifecycle-hook", "switch"),
         ),
-        "target tracking on backlog per instance: an Auto Scaling group of consumers",
+        "target tracking on backlog per instance: an Auto Scaling group of consumers (scale-in "
+        "terminates mid-message; --lifecycle-hook lets an instance finish first)",
         "ec2",
     ),
 )

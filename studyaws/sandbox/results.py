@@ -132,6 +132,8 @@ class Invoked(TypedDict):
     duration: NotRequired[int | float]
     error: NotRequired[InvokeError]
     payload: NotRequired[Any]  # the function's JSON response
+    init_duration: NotRequired[int | float]  # a cold start: how long Init ran first (s)
+    restore_duration: NotRequired[int | float]  # SnapStart: how long the restore took (s)
 
 
 class MappingCreated(TypedDict):
@@ -165,6 +167,13 @@ class ObjectPut(TypedDict):
 class ScheduleCreated(TypedDict):
     ok: Literal[True]
     next: int | float  # seconds
+
+
+class Replayed(TypedDict):
+    """`replay`: how many archived messages the subscription got again."""
+
+    ok: Literal[True]
+    replayed: int
 
 
 class ConsumersStarted(TypedDict):
@@ -201,6 +210,7 @@ Result = (
     | ScheduleCreated
     | ConsumersStarted
     | ConsumersStopping
+    | Replayed
 )
 
 

@@ -81,15 +81,20 @@ def describe(command: Command, result: Mapping[str, Any]) -> list[str]:
 def _invoke_line(a: Mapping[str, Any], r: Mapping[str, Any]) -> list[str]:
     if r["status"] == 202:
         return [f"202 accepted: {a['function']} will run {r['request_id']} from its queue"]
+    start = ""
+    if "init_duration" in r:
+        start = f", cold start: Init {r['init_duration']}s first"
+    elif "restore_duration" in r:
+        start = f", SnapStart restore {r['restore_duration']}s first"
     if "error" in r:
         e = r["error"]
         return [
-            f"200 from {a['function']} ({r['request_id']}, {r['duration']}s): {e['code']} "
-            f"{e['type']}: {e['message']}"
+            f"200 from {a['function']} ({r['request_id']}, {r['duration']}s{start}): "
+            f"{e['code']} {e['type']}: {e['message']}"
         ]
     return [
         f"200 from {a['function']} ({r['request_id']}, version {r['version']}, "
-        f"{r['duration']}s): {json.dumps(r['payload'], ensure_ascii=False)}"
+        f"{r['duration']}s{start}): {json.dumps(r['payload'], ensure_ascii=False)}"
     ]
 
 
@@ -103,6 +108,12 @@ _PART2: dict[str, _Lines] = {
     "update-function": lambda a, r: [f"updated {a['name']} ($LATEST)"],
     "invoke": _invoke_line,
     "map": lambda a, r: [f"{r['mapping']}: {a['queue']} → {a['function']}"],
+    "put-provisioned-concurrency": lambda a, r: [
+        f"{a['function']}:{a['qualifier']}: {plural(a['n'], 'environment')} kept initialised"
+    ],
+    "start-replay": lambda a, r: [
+        f"{a['subscription']}: {plural(r['replayed'], 'archived message')} delivered again"
+    ],
     "publish-version": lambda a, r: [f"{a['function']} version {r['version']}"],
     "create-alias": lambda a, r: [f"alias {a['function']}:{a['alias']} → version {a['version']}"],
     "deploy": lambda a, r: [

@@ -24,6 +24,7 @@ from studyaws.engine.events import (
     ConsumerStarted,
     ConsumerStopped,
     ConsumerStopping,
+    ConsumerTerminated,
     DuplicateMessageAccepted,
     Event,
     GroupScaled,
@@ -48,6 +49,7 @@ SCALING_EVENTS: tuple[type[Event], ...] = (
     ConsumerStarted,
     ConsumerStopping,
     ConsumerStopped,
+    ConsumerTerminated,
 )
 OUTCOME_LABELS = {
     "success": "success: the function's result",
@@ -298,10 +300,14 @@ def _outcome(spec: AnswerSpec, view: StepView) -> Answer:
 
 
 def _duration(spec: AnswerSpec, view: StepView) -> Answer:
-    took = view.last("duration")
-    if took is None:
+    line = view.line_with("duration")
+    if line is None:
         raise AnswerError("answer duration needs a synchronous invoke that runs, in its step")
-    return Answer(float(took), unit="s", deciding=view.run.events)
+    result = line.result
+    # The caller waits for a cold start's Init (or a SnapStart restore) before the handler.
+    waited = result.get("init_duration", result.get("restore_duration", 0))
+    took = round(float(result["duration"]) + float(waited), 3)
+    return Answer(took, unit="s", deciding=view.run.events)
 
 
 def _version(spec: AnswerSpec, view: StepView) -> Answer:

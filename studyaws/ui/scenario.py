@@ -255,6 +255,10 @@ def result_text(line: str, result: dict[str, Any]) -> str:
         return "" if result.get("messages") else "no messages"
     if command.name == "invoke" and result.get("status") == 200:
         took = f"{result.get('duration')}s"
+        if "init_duration" in result:  # a cold start: the caller waited for Init first
+            took = f"{result['init_duration']}s Init + {took}"
+        elif "restore_duration" in result:
+            took = f"{result['restore_duration']}s restore + {took}"
         if "error" in result:
             error = result["error"]
             return f"200 after {took}, {error['type']}: {error['message']}"

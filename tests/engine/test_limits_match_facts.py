@@ -11,10 +11,24 @@ import pytest
 
 from studyaws.content.loader import load_course
 from studyaws.content.units import to_base
-from studyaws.engine import alb, esm, s3, sns, sns_filter, sqs, sqs_batch, validation
+from studyaws.engine import (
+    alb,
+    esm,
+    esm_filters,
+    fair,
+    s3,
+    sns,
+    sns_archive,
+    sns_filter,
+    sqs,
+    sqs_batch,
+    validation,
+)
 from studyaws.engine.lambda_ import config as lambda_config
 from studyaws.engine.lambda_ import delivery as lambda_delivery
+from studyaws.engine.lambda_ import environments as lambda_environments
 from studyaws.engine.lambda_ import executions as lambda_executions
+from studyaws.engine.lambda_ import recursion as lambda_recursion
 
 FACTS = load_course().facts
 
@@ -70,6 +84,16 @@ LIMITS = [
     (sns_filter.WILDCARDS_PER_PATTERN_MAX, "count", "sns_filter_wildcards", "value"),
     (sns_filter.WILDCARD_COMPLEXITY_MAX, "count", "sns_filter_wildcard_complexity", "value"),
     (sns_filter.POLICY_MAX_BYTES, "bytes", "sns_filter_limits_policy_size", "value"),
+    # issue 12: the engine learns what behaves
+    (esm_filters.FILTERS_MAX, "count", "lambda_esm_filters", "value"),
+    (esm.MAX_CONCURRENCY_MIN, "executions", "lambda_sqs_max_concurrency", "min"),
+    (esm.MAX_CONCURRENCY_MAX, "executions", "lambda_sqs_max_concurrency", "value"),
+    (lambda_environments.INIT_MAX_MS, "ms", "lambda_init_timeout", "value"),
+    (lambda_recursion.RECURSION_THRESHOLD, "count", "lambda_recursion_threshold", "value"),
+    (sns_archive.ARCHIVE_MIN_DAYS, "days", "sns_archive_retention", "min"),
+    (sns_archive.ARCHIVE_MAX_DAYS, "days", "sns_archive_retention", "value"),
+    (fair.NOISY_SHARE_PERCENT, "percent", "sqs_fair_queue_noisy_share", "value"),
+    (fair.QUIET_AFTER_MS, "ms", "sqs_fair_queue_quiet_again", "value"),
 ]
 
 

@@ -187,7 +187,7 @@ def test_fifo_10_attempt_id_after_the_timeout_is_a_new_receive(fifo) -> None:
 
 
 def test_fifo_11_deep_backlog_in_one_group_hides_other_groups(sim, monkeypatch) -> None:
-    """A FIFO receive looks at the first 20,000 messages for available groups (scaled down to
+    """A FIFO receive looks at the first 120,000 messages for available groups (scaled down to
     50 here): behind a blocked group of 50 the other group is never reached."""
     monkeypatch.setattr("studyaws.engine.sqs.FIFO_LOOKAHEAD", 50)
     sim.queue("q.fifo", fifo=True)
@@ -198,7 +198,12 @@ def test_fifo_11_deep_backlog_in_one_group_hides_other_groups(sim, monkeypatch) 
     assert sim.recv("q.fifo") == []
 
 
-def test_fifo_11_lookahead_constant_is_20000() -> None:
+def test_fifo_11_lookahead_constant_is_120000() -> None:
+    """ "FIFO queues scan the first 120,000 messages to determine available message groups. If
+    a large backlog builds up in a single message group, messages from other groups sent later
+    will remain blocked until the backlog is processed."
+    (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/avoid-backlog-with-the-same-message-group-id.html)
+    """
     from studyaws.engine.sqs import FIFO_LOOKAHEAD
 
-    assert FIFO_LOOKAHEAD == 20_000
+    assert FIFO_LOOKAHEAD == 120_000

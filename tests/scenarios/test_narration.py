@@ -126,18 +126,23 @@ def test_the_check_finds_a_claimed_delete_that_never_happens(
         "alb",
         "asg",
         "canary",
+        "cold-start",
         "dedup",
         "delay",
         "dlq",
+        "esm-filter",
         "extended-client",
         "fanout",
         "fifo",
         "lambda-async",
         "lambda-sqs",
         "long-polling",
+        "max-concurrency",
         "partial-batch",
+        "recursion",
         "s3-events",
         "schedule",
+        "sns-replay",
         "throttling",
         "visibility",
         "vpc",
@@ -156,4 +161,4 @@ def test_every_step_shows_what_its_narration_claims(
 
 
 def test_every_bundled_scenario_is_checked(scenarios: dict[str, Scenario]) -> None:
-    assert len(scenarios) == 18
+    assert len(scenarios) == 23

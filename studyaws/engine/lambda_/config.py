@@ -99,6 +99,7 @@ class FailRule:
         return self.kind
 
 
+_SHOWN_WHEN_SET: Final = ("init_ms", "snapstart", "output")
 # A setting as the event log shows it: `fail` as its rule text, `env` as `KEY=VALUE` strings.
 ConfigValue = int | bool | str | tuple[str, ...]
 
@@ -115,6 +116,12 @@ class FunctionConfig:
     vpc: bool = False
     nat: bool = False
     calls_internet: bool = True
+    # The execution environment (environments.py): how long Init (the code outside the handler)
+    # takes, and SnapStart. `output` is what the handler sends with the AWS SDK after each
+    # successful run: a queue, topic or bucket, one message per record it handled (recursion.py).
+    init_ms: int = 0
+    snapstart: bool = False
+    output: str = ""
 
     @classmethod
     def default(cls) -> FunctionConfig:
@@ -125,6 +132,10 @@ class FunctionConfig:
         out: dict[str, ConfigValue] = asdict(self)
         out["fail"] = str(self.fail)
         out["env"] = tuple(f"{k}={v}" for k, v in self.env)
+        # The settings of the execution-environment model show only when they are set.
+        for key in _SHOWN_WHEN_SET:
+            if not out[key]:
+                del out[key]
         return tuple(out.items())
 
 
@@ -276,6 +287,12 @@ class Functions:
         options = {k: v for k, v in settings.items() if k in _OPTIONS and v is not None}
         reserved = settings.get("reserved_concurrency")
         cfg = self._config(FunctionConfig.default() if fn is None else fn.latest, config)
+        if cfg.output and "output" in config:
+            # Where the handler writes must exist when the code is deployed (a queue, a topic or
+            # a bucket of this world).
+            parse_target(
+                self.world, cfg.output, InvalidParameterValueException, ("sqs", "sns", "s3")
+            )
         acfg = self._async_config(
             AsyncConfig.default() if fn is None else fn.async_config,
             settings.get("retries"),
@@ -321,7 +338,7 @@ class Functions:
         check_range("timeout", cfg.timeout_s, 1, TIMEOUT_MAX_S)
         # lambda_memory_range: "128 MB - 10,240 MB in 1-MB increments".
         check_range("memorySize", cfg.memory_mb, MEMORY_MIN_MB, MEMORY_MAX_MB)
-        if cfg.duration_ms < 0:
+        if cfg.duration_ms < 0 or cfg.init_ms < 0:
             raise InvalidParameterValueException("A duration cannot be negative.")
         # lambda_env_vars: "Total size of all environment variables of a function: 4 KB", as
         # Lambda measures it: the variables as one JSON object (validation.environment_size).

@@ -80,6 +80,8 @@ class AsyncDelivery(Executions):
         event = AsyncEvent(request_id, fn, ref, payload, self.clock.now_ms, source)
         fn.queued += 1
         self.pending_async += 1
+        # recursion.py: an event sent while a handler writes to SNS or S3 is in its chain.
+        self.recursion.carry(request_id)
         self.world.emit(
             ev.AsyncEventQueued,
             "lambda_invocation_types",
@@ -111,6 +113,14 @@ class AsyncDelivery(Executions):
         except ResourceNotFoundException:
             self._finish(event, "RetriesExhausted", "ResourceNotFoundException")
             return
+        chain = self.recursion.chain_of((event.request_id,))
+        if self.recursion.stops(fn.name, chain):
+            # lambda_recursion_threshold: Lambda "will stop the next invocation and send the
+            # event to a Dead-Letter Queue or on-failure destination, if configured" (AWS's
+            # notice of June 2023 on recursive loop detection).
+            self.recursion.dropped(fn, event.request_id, chain, event.source)
+            self._finish(event, "RecursiveInvocationException", "lambda_recursion_threshold")
+            return
         execution = self.start(
             fn,
             version,
@@ -119,6 +129,7 @@ class AsyncDelivery(Executions):
             request_id=event.request_id,
             attempt=event.invocations + 1,
             on_end=lambda ex: self._attempt_ended(event, ex),
+            chain=chain,
         )
         if execution is None:
             # LAM-03/LAM-17: throttles are retried "with an exponential backoff from 1 second to

@@ -12,6 +12,9 @@
   grows in proportion to memory up to one vCPU at 1,769 MB (lambda_cpu_proportional).
 - A function in a VPC without a NAT that calls the internet hangs until its timeout
   (lambda_vpc_access).
+- Each execution runs in an execution environment (environments.py): a cold start waits for Init
+  before the handler, a warm one doesn't. A successful run sends what it handled to the
+  function's `output`, carrying its chain of requests (recursion.py).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from studyaws.engine.lambda_.config import (
     FunctionConfig,
     RequestTooLargeException,
 )
-from studyaws.engine.lambda_.versions import Versions
+from studyaws.engine.lambda_.environments import Environment, Start
+from studyaws.engine.lambda_.recursion import Chain, Loops, handled_bodies
 
 PAYLOAD_SYNC_BYTES: Final = 6 * 1024 * 1024  # lambda_payload_sync
 PRICE_PER_REQUEST: Final = 0.20 / 1_000_000  # lambda_pricing
@@ -93,6 +97,10 @@ class Payload:
             return Outcome.error(run_ms, f"body contains {needle!r}")
         return Outcome.ok(run_ms)
 
+    def bodies(self) -> tuple[str, ...]:
+        """What the handler passes on to its `output`, one message each."""
+        return handled_bodies(self.text)
+
 
 class Execution(NamedTuple):
     request_id: str
@@ -101,6 +109,10 @@ class Execution(NamedTuple):
     config: FunctionConfig
     outcome: Outcome
     on_end: Callable[[Execution], None] | None
+    payload: Payload | None = None
+    env: Environment | None = None
+    start: Start | None = None
+    chain: Chain = ()
 
 
 class InvokeResult(NamedTuple):
@@ -113,6 +125,8 @@ class InvokeResult(NamedTuple):
     function_error: str | None
     payload: Any  # the function's JSON response, or the error object
     duration_ms: int
+    start: str = "untracked"  # warm, cold, restored (environments.py)
+    init_ms: int = 0  # a cold start's Init, or a SnapStart restore
 
 
 class FunctionStats(TypedDict):
@@ -130,7 +144,7 @@ class FunctionStats(TypedDict):
     cost_after_free_tier_usd: float
 
 
-class Executions(Versions):
+class Executions(Loops):
     """The third layer of the Lambda API: capacity, executions and the synchronous Invoke."""
 
     def has_capacity(self, fn: Function) -> bool:
@@ -172,19 +186,23 @@ class Executions(Versions):
         request_id: str,
         attempt: int = 1,
         on_end: Callable[[Execution], None] | None = None,
+        chain: Chain = (),
     ) -> Execution | None:
         """Start an execution now if there is capacity (None if throttled — nothing logged)."""
         if not self.has_capacity(fn):
             return None
         cfg = self.config_of(fn, version)
+        start, env = self.environments.acquire(fn, version, cfg, request_id)
         fn.running += 1
         if fn.reserved is None:
             self._unreserved_running += 1
         fn.peak = max(fn.peak, fn.running)
         fn.executions += 1
         fn.invocations += 1
-        outcome = self._decide(fn, cfg, payload)
-        execution = Execution(request_id, fn, version, cfg, outcome, on_end)
+        outcome = self._decide(fn, cfg, payload, start.init_in_invoke_ms)
+        execution = Execution(
+            request_id, fn, version, cfg, outcome, on_end, payload, env, start, chain
+        )
         self.world.emit(
             ev.FunctionInvoked,
             "Invoke",
@@ -195,11 +213,16 @@ class Executions(Versions):
             concurrent=fn.running,
             attempt=attempt,
         )
-        self.clock.schedule(self.clock.now_ms + outcome.duration_ms, STATE, self._ended, execution)
+        # lambda_lifecycle_phases: a cold start's Init (or a SnapStart restore) runs before the
+        # handler; the request waits for it.
+        end = self.clock.now_ms + start.wait_ms + outcome.duration_ms
+        self.clock.schedule(end, STATE, self._ended, execution)
         return execution
 
     @staticmethod
-    def _decide(fn: Function, cfg: FunctionConfig, payload: Payload) -> Outcome:
+    def _decide(
+        fn: Function, cfg: FunctionConfig, payload: Payload, init_in_invoke_ms: int = 0
+    ) -> Outcome:
         # lambda_vpc_access: a VPC function "never gets a public IP"; outbound internet needs a
         # NAT gateway — without one the call hangs until the function times out.
         if cfg.vpc and not cfg.nat and cfg.calls_internet:
@@ -207,6 +230,9 @@ class Executions(Versions):
         # lambda_cpu_proportional: CPU is allocated in proportion to memory (1,769 MB ≈ 1 vCPU);
         # `duration_ms` is the run time at 128 MB of a CPU-bound handler.
         run_ms = -(-cfg.duration_ms * MEMORY_MIN_MB // min(cfg.memory_mb, ONE_VCPU_MB))
+        # lambda_init_timeout: an Init that timed out runs again "at the time of the first
+        # function invocation with the configured function timeout".
+        run_ms += init_in_invoke_ms
         # lambda_timeout_max: an execution longer than the timeout is stopped (a function error).
         if run_ms > cfg.timeout_s * 1000:
             return Outcome.timeout(cfg.timeout_s)
@@ -225,6 +251,7 @@ class Executions(Versions):
         fn.running -= 1
         if fn.reserved is None:
             self._unreserved_running -= 1
+        self.environments.release(execution.env)
         # lambda_pricing: duration "rounded up to the nearest 1 ms", GB-seconds by memory.
         fn.billed_ms += out.duration_ms
         fn.gb_ms += execution.config.memory_mb / 1024 * out.duration_ms
@@ -258,6 +285,10 @@ class Executions(Versions):
                 version=execution.version,
                 duration_ms=out.duration_ms,
             )
+            if execution.config.output and execution.payload is not None:
+                self.recursion.send_output(
+                    fn, execution.config.output, execution.payload.bodies(), execution.chain
+                )
         if execution.on_end is not None:
             execution.on_end(execution)
 
@@ -284,10 +315,12 @@ class Executions(Versions):
             raise TooManyRequestsException(f"Rate Exceeded. (Reason: {reason})")
         out = execution.outcome
         self.world.settle()
+        start = execution.start or Start(0, "untracked")
+        how = (start.kind, start.wait_ms)
         if out.failed:
             error = {"errorType": out.error_type, "errorMessage": out.error_message}
-            return InvokeResult(200, request_id, version, "Unhandled", error, out.duration_ms)
-        return InvokeResult(200, request_id, version, None, out.response, out.duration_ms)
+            return InvokeResult(200, request_id, version, "Unhandled", error, out.duration_ms, *how)
+        return InvokeResult(200, request_id, version, None, out.response, out.duration_ms, *how)
 
     def get_function_stats(self, name: str) -> FunctionStats:
         """Invocations, Errors, Throttles, ConcurrentExecutions (peak) and the bill."""
