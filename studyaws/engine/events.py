@@ -701,6 +701,11 @@ class EventLog:
         self._next_seq += 1
         return seq
 
+    @property
+    def emitted(self) -> int:
+        """How many events were ever logged (a bounded log keeps only the last of them)."""
+        return self._next_seq
+
     def append(self, event: Event) -> None:
         self._events.append(event)
 

@@ -11,6 +11,8 @@ Rules:
   `MAX_FRAMES` pictures of the world, whatever its length: timers closer together than
   D / MAX_FRAMES share one (a four-day tick with a schedule firing every minute is 120 pictures, not
   5,760), so a scenario's memory is bounded by its lines, not by its simulated time.
+- A scenario's work is bounded (`MAX_EVENTS`, `MAX_MESSAGES`): past it, the line that went over is
+  an SA501 problem, so `validate` of a learner's file ends in bounded time and memory.
 - `--set NAME=VALUE` overrides a setting; an unknown name or a value the setting doesn't allow is a
   `SettingsError` naming the real settings and their allowed values.
 - A line that is not a command, an AWS error the step doesn't expect (`fails:`), or an answer that
@@ -33,10 +35,19 @@ from studyaws.sandbox import SandboxSyntaxError, Session, parse
 from studyaws.sandbox.language import Command
 
 MAX_FRAMES = 120  # pictures of the world one `tick` keeps at most
+# A scenario tells a short story, not a load test: its work is bounded, whatever its ticks say
+# (13 ticks of 30 days with a schedule every minute would keep half a million messages). The
+# events stay within the sandbox's log, so no frame ever misses one.
+MAX_EVENTS = 200_000
+MAX_MESSAGES = 100_000
 
 
 class SettingsError(ValueError):
     """A bad `--set`: one line naming the real settings."""
+
+
+class _OverBudgetError(Exception):
+    """A scenario that does more work than a story needs."""
 
 
 class ScenarioRunError(Exception):
@@ -281,13 +292,29 @@ class _Runner:
             end = min(target, first + stretch_ms - 1)
             while (nxt := world.clock.peek()) is not None and nxt <= end:
                 world.run(nxt)
+                self.within_budget(text)
             frames.append(self._frame())
         world.run(target)
         if not frames or frames[-1].at_ms != target:
             frames.append(self._frame())
         return LineRun(text, command, {"ok": True, "now": world.now_s}, tuple(frames))
 
+    def within_budget(self, text: str) -> None:
+        world = self.session.world
+        if world.log.emitted > MAX_EVENTS or world.message_count > MAX_MESSAGES:
+            raise _OverBudgetError(
+                f"'{text}': the scenario goes past {MAX_EVENTS:,} events or {MAX_MESSAGES:,} "
+                f"messages (at t={world.now_s}s); a scenario is a short story: shorten its "
+                "ticks or slow its schedules"
+            )
+
     def line(self, line: Line, settings: Mapping[str, str], fails: str | None) -> LineRun:
+        try:
+            return self._line(line, settings, fails)
+        except _OverBudgetError as exc:
+            raise ScenarioRunError(line.loc, "SA501", str(exc)) from None
+
+    def _line(self, line: Line, settings: Mapping[str, str], fails: str | None) -> LineRun:
         text = line.filled(settings)
         try:
             command = parse(text)
@@ -311,4 +338,5 @@ class _Runner:
                 if fails:
                     message += f" (the step expects {fails})"
             raise ScenarioRunError(line.loc, "SA501", message)
+        self.within_budget(text)
         return LineRun(text, command, result, (self._frame(),))
