@@ -128,6 +128,7 @@ class Session:
     started: float | None = None
     deadline: float | None = None
     save_failed: bool = False
+    save_error: str = ""  # why the first save that failed did
     _asked_at: float | None = None
     _warned: bool = False
 
@@ -234,8 +235,13 @@ class Session:
                 mode=self.mode,
             )
             item.saved = True
-        except _SAVE_ERRORS:
-            self.save_failed = True
+        except _SAVE_ERRORS as exc:
+            self._failed(exc)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not self.save_failed:
+            self.save_error = str(exc) or type(exc).__name__
+        self.save_failed = True
 
     # -- the end --------------------------------------------------------------------------------
 

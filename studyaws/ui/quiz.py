@@ -453,7 +453,10 @@ class QuizUI:
             given, hinted = self.ask_prompter(item)
         else:
             given, hinted = self.ask_plain(item)
+        failed_before = session.save_failed
         done = session.answer(given, hinted=hinted)
+        if session.save_failed and not failed_before:
+            self.env.warn(f"could not save your answer ({session.save_error}); the quiz goes on")
         if done.late:
             self.say("⏱ That answer came after the time was up: it is not counted.", "yellow")
             raise _TimeUpError
@@ -598,7 +601,10 @@ class QuizUI:
         self.flush()
 
     def flag(self, item: Item) -> None:
+        failed_before = self.session.save_failed
         on = self.session.toggle_flag(item)
+        if self.session.save_failed and not failed_before:
+            self.env.warn(f"could not save the flag ({self.session.save_error})")
         where = "studyaws quiz --flagged" if on else ""
         self.say(f"⚑ Flagged: it comes back with {where}." if on else "Flag taken off.", "yellow")
         self.flush()
@@ -780,7 +786,8 @@ class QuizUI:
         elif result.status == "correct":
             self.say(f"{s['good']} Correct", "bold green")
         elif result.status == "skipped":
-            self.say(f"{s['skip']} Skipped (it comes back in review).", "yellow")
+            back = " (it comes back in review)" if item.saved else ""
+            self.say(f"{s['skip']} Skipped{back}.", "yellow")
             self.say_answer("The answer:", presented, result.expected)
         else:
             self.say(f"{s['bad']} Wrong", "bold red")

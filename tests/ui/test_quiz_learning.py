@@ -201,3 +201,21 @@ def test_an_export_to_a_missing_directory_is_one_line(
 ) -> None:
     with pytest.raises(StudyawsError, match="is not a directory"):
         csv_file(make_env(), tmp_path / "nope" / "q.csv")
+
+
+def test_a_failing_save_is_said_once_and_the_summary_never_claims_it_saved(
+    sample: Course, make_env: MakeEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studyaws.study.store import Store, StoreError
+
+    def broken(*_a: object, **_kw: object) -> None:
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(Store, "record", broken)
+    env = make_env("\n\n")
+    assert quiz(env, "sqs", n=2, seed=3) == 0
+    err = env.stderr.getvalue()
+    assert err.count("could not save your answer (the disk is full); the quiz goes on") == 1
+    out = env.stdout.getvalue()
+    assert "Only 0 answers could be saved" in out
+    assert "comes back in review" not in out
