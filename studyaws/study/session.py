@@ -22,7 +22,6 @@ Rules:
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +30,7 @@ from typing import Literal, Protocol
 from studyaws.content.model import Question
 from studyaws.study.grading import AnswerValue, JsonAnswer, Presented, Result, grade, to_json
 from studyaws.study.scheduling import Rating, rating_for
+from studyaws.study.stats import Tally, tally
 from studyaws.study.store import StoreError
 
 Mode = Literal["quiz", "exam", "review"]
@@ -83,17 +83,6 @@ class Item:
     @property
     def correct(self) -> bool:
         return self.counted and self.result is not None and self.result.correct
-
-
-@dataclass(frozen=True, slots=True)
-class Tally:
-    name: str
-    right: int
-    asked: int
-
-    @property
-    def share(self) -> float:
-        return self.right / self.asked if self.asked else 0.0
 
 
 @dataclass(frozen=True)
@@ -254,6 +243,7 @@ class Session:
         right = sum(1 for i in counted if i.correct)
         skipped = sum(1 for i in counted if i.result is not None and i.result.status == "skipped")
         missed = sorted({(i.question.topic, i.question.section) for i in counted if not i.correct})
+        answers = [(i.question, i.correct) for i in counted]
         return Report(
             total=len(self.items),
             right=right,
@@ -262,21 +252,11 @@ class Session:
             unanswered=sum(1 for i in self.items if i.result is None),
             saved=sum(1 for i in self.items if i.saved),
             save_failed=self.save_failed,
-            by_topic=_tally(counted, lambda q: (q.topic,)),
-            by_concept=_tally(counted, lambda q: q.concepts),
-            by_domain=_tally(counted, lambda q: (q.domain,) if q.domain else ()),
+            by_topic=tally(answers, lambda q: (q.topic,)),
+            by_concept=tally(answers, lambda q: q.concepts),
+            by_domain=tally(answers, lambda q: (q.domain,) if q.domain else ()),
             missed_sections=tuple(missed),
         )
-
-
-def _tally(items: Sequence[Item], keys: Callable[[Question], Iterable[str]]) -> tuple[Tally, ...]:
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for item in items:
-        for key in keys(item.question):
-            counts[key][0] += int(item.correct)
-            counts[key][1] += 1
-    tallies = [Tally(name, r, a) for name, (r, a) in counts.items()]
-    return tuple(sorted(tallies, key=lambda t: (t.share, -t.asked, t.name)))
 
 
 _SAVE_ERRORS: tuple[type[BaseException], ...] = (StoreError, sqlite3.Error, OSError)

@@ -194,19 +194,15 @@ def history(reviews: Sequence[ReviewRow], now: datetime) -> tuple[tuple[date, in
     )
 
 
-def tally(results: Iterable[tuple[Question, bool]]) -> tuple[tuple[Tally, ...], tuple[Tally, ...]]:
-    """Right/asked per topic and per concept of a finished quiz, weakest first."""
-    topic_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    concept_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+def tally(
+    results: Iterable[tuple[Question, bool]], keys: Callable[[Question], Iterable[str]]
+) -> tuple[Tally, ...]:
+    """Right/asked for each key of the questions answered (`lambda q: (q.topic,)`, concepts,
+    exam domains), weakest first."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for question, correct in results:
-        for counts in [topic_counts[question.topic]] + [
-            concept_counts[c] for c in question.concepts
-        ]:
-            counts[0] += int(correct)
-            counts[1] += 1
-
-    def order(counts: dict[str, list[int]]) -> tuple[Tally, ...]:
-        tallies = [Tally(name, r, a) for name, (r, a) in counts.items()]
-        return tuple(sorted(tallies, key=lambda t: (t.share, -t.asked, t.name)))
-
-    return order(topic_counts), order(concept_counts)
+        for key in keys(question):
+            counts[key][0] += int(correct)
+            counts[key][1] += 1
+    tallies = [Tally(name, r, a) for name, (r, a) in counts.items()]
+    return tuple(sorted(tallies, key=lambda t: (t.share, -t.asked, t.name)))

@@ -9,16 +9,11 @@
 
 from __future__ import annotations
 
-import os
-import re
-import shlex
-import shutil
-import subprocess
 import sys
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,60 +29,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 STUDYAWS = Path(sys.executable).parent / "studyaws"
 
 
-class Pane:
-    def __init__(self, width: int, height: int, home: Path) -> None:
-        self.name = f"studyaws-quiz-{uuid.uuid4().hex[:8]}"
-        self.width = width
-        self.height = height
-        self.home = home
-
-    def start(self, args: str) -> None:
-        command = (
-            f"env STUDYAWS_HOME={shlex.quote(str(self.home))} {shlex.quote(str(STUDYAWS))} "
-            f"{args}; echo STUDYAWS-EXIT=$?; sleep 120"
-        )
-        subprocess.run(
-            [
-                "tmux",
-                "new-session",
-                "-d",
-                "-s",
-                self.name,
-                "-x",
-                str(self.width),
-                "-y",
-                str(self.height),
-                command,
-            ],
-            check=True,
-            env={**os.environ, "TERM": "xterm-256color"},
-        )
-
-    def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
-
-    def screen(self) -> str:
-        return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-
-    def wait_for(self, pattern: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if re.search(pattern, screen, re.M):
-                return screen
-            time.sleep(0.05)
-        raise AssertionError(f"{pattern!r} never appeared; the screen was:\n{screen}")
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
-
-
 def flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -95,11 +36,6 @@ def flat(text: str) -> str:
 def shown(course: Course, text: str) -> str:
     """A text as the quiz shows it: facts filled in, no Markdown marks."""
     return flat(plain_inline(strip_control(render_facts(text, course.facts))))
-
-
-def needs(*_names: str) -> None:
-    if shutil.which("tmux") is None or not STUDYAWS.exists():
-        pytest.skip("needs tmux and the installed studyaws script")
 
 
 @pytest.fixture(scope="module")
@@ -131,17 +67,17 @@ def the_quiz(course: Course) -> tuple[selection.Presented, ...]:
     return selection.pick(_pool(course), 30, seed(course))
 
 
-def walk(course: Course, width: int, height: int, home: Path) -> list[str]:
+def walk(course: Course, pane: Any, home: Path) -> list[str]:
     """Skip through the 30 questions; the problems seen (empty: every choice was whole)."""
     problems: list[str] = []
-    pane = Pane(width, height, home)
-    pane.start(f"quiz all -n 30 --seed {seed(course)}")
+    width, height = pane.width, pane.height
+    pane.start(f"quiz all -n 30 --seed {seed(course)}", env={"STUDYAWS_HOME": str(home)})
     try:
         for number, presented in enumerate(the_quiz(course), start=1):
             q: Question = presented.question
-            seen = pane.wait_for(rf"Question {number}/30")
+            seen = pane.wait_for(rf"Question {number}/30", regex=True)
             while "Enter confirm" not in seen.split(f"Question {number}/30")[-1]:
-                screen = pane.wait_for(r"(Enter confirm|── more: Enter ──)")
+                screen = pane.wait_for(r"(Enter confirm|── more: Enter ──)", regex=True)
                 seen += "\n" + screen
                 if "── more: Enter ──" in screen.rstrip().split("\n")[-1]:
                     pane.send("Enter")
@@ -166,28 +102,28 @@ def walk(course: Course, width: int, height: int, home: Path) -> list[str]:
 
 
 def test_thirty_questions_of_every_type_show_every_choice_whole(
-    course: Course, tmp_path: Path
+    course: Course, tmp_path: Path, panes: Any
 ) -> None:
-    needs()
     types = {p.question.type for p in the_quiz(course)}
     assert types >= {"single", "multi", "numeric", "order", "truefalse"}, types
     assert any(p.question.scenario for p in the_quiz(course))  # a prediction, with its story
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = [
-            pool.submit(walk, course, 80, 24, tmp_path / "80"),
-            pool.submit(walk, course, 60, 20, tmp_path / "60"),
+            pool.submit(walk, course, panes(80, 24), tmp_path / "80"),
+            pool.submit(walk, course, panes(60, 20), tmp_path / "60"),
         ]
         problems = [p for run in runs for p in run.result()]
     assert not problems, "\n".join(problems)
 
 
-def test_an_exam_left_alone_ends_by_itself_with_a_report(tmp_path: Path) -> None:
-    needs()
-    pane = Pane(80, 24, tmp_path)
-    pane.start("quiz sqs --exam -n 3 --minutes 0.2")
+def test_an_exam_left_alone_ends_by_itself_with_a_report(tmp_path: Path, panes: Any) -> None:
+    pane = panes(80, 24)
+    pane.start("quiz sqs --exam -n 3 --minutes 0.2", env={"STUDYAWS_HOME": str(tmp_path)})
     try:
         started = time.monotonic()
-        pane.wait_for(r"⏱ 0:1\d left|── more", timeout=10)  # the clock, or a long question
+        pane.wait_for(
+            r"⏱ 0:1\d left|── more", timeout=10, regex=True
+        )  # the clock, or a long question
         screen = pane.wait_for(r"STUDYAWS-EXIT=0", timeout=15)
         assert time.monotonic() - started < 15
         assert "⏱ Time is up." in screen
@@ -197,19 +133,21 @@ def test_an_exam_left_alone_ends_by_itself_with_a_report(tmp_path: Path) -> None
 
 
 def test_choose_two_takes_two_and_f_flags_without_losing_the_picks(
-    course: Course, tmp_path: Path
+    course: Course, tmp_path: Path, panes: Any
 ) -> None:
     """Three picks for a "choose two" are refused; taking one back and flagging keeps the two
     picks; Enter then answers; the flag is saved; `w` shows why the other choices are wrong."""
-    needs()
     import sqlite3
 
     multi = next(q for q in course.questions if q.type == "multi" and "(Choose 2.)" in q.prompt)
-    pane = Pane(80, 24, tmp_path)
-    pane.start(f"quiz {multi.topic} --concept {multi.concepts[0]} -n 40 --seed 1")
+    pane = panes(80, 24)
+    pane.start(
+        f"quiz {multi.topic} --concept {multi.concepts[0]} -n 40 --seed 1",
+        env={"STUDYAWS_HOME": str(tmp_path)},
+    )
     try:
         for _ in range(60):
-            screen = pane.wait_for(r"Enter confirm|Score:")
+            screen = pane.wait_for(r"Enter confirm|Score:", regex=True)
             if "Score:" in screen:
                 raise AssertionError("no choose-two question was asked")
             footer = screen.rstrip().split("\n")[-1]
@@ -223,7 +161,7 @@ def test_choose_two_takes_two_and_f_flags_without_losing_the_picks(
                 assert "Your answer: (1) " in screen
                 if "w why not" in screen:
                     pane.send("w")
-                    pane.wait_for(r"Why not \(3\)")
+                    pane.wait_for(r"Why not \(3\)", regex=True)
                 pane.send("q")
                 break
             pane.send("Enter" if "? skip" in footer else "s")

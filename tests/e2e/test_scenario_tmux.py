@@ -10,16 +10,12 @@ scenario.
 
 from __future__ import annotations
 
-import os
 import re
-import shlex
-import shutil
-import subprocess
 import sys
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,58 +35,6 @@ CASES = [(n, 80, 24) for n in NAMES] + [(n, 60, 20) for n in ("dlq", "fifo", "pa
 VERDICT = re.compile(r"^[✓✗–] (Right|Wrong|Skipped)", re.M)
 
 
-class Pane:
-    def __init__(self, width: int, height: int, home: Path) -> None:
-        self.name = f"studyaws-play-{uuid.uuid4().hex[:8]}"
-        self.width = width
-        self.height = height
-        self.home = home
-
-    def start(self, args: str) -> None:
-        command = (
-            f"env STUDYAWS_HOME={shlex.quote(str(self.home))} {shlex.quote(str(STUDYAWS))} "
-            f"{args}; echo STUDYAWS-EXIT=$?; sleep 120"
-        )
-        subprocess.run(
-            [
-                "tmux",
-                "new-session",
-                "-d",
-                "-s",
-                self.name,
-                "-x",
-                str(self.width),
-                "-y",
-                str(self.height),
-                command,
-            ],
-            check=True,
-            env={**os.environ, "TERM": "xterm-256color"},
-        )
-
-    def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
-
-    def screen(self, history: bool = False) -> str:
-        args = ["tmux", "capture-pane", "-p", "-t", self.name]
-        if history:
-            args += ["-S", "-5000"]
-        return subprocess.run(args, check=True, capture_output=True, text=True).stdout
-
-    def wait_for(self, pattern: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if re.search(pattern, screen, re.M):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{pattern!r} never appeared; the screen was:\n{screen}")
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
-
-
 def answer_keys(timeline: Timeline) -> list[list[str]]:
     out = []
     for step in timeline.steps:
@@ -105,13 +49,11 @@ def answer_keys(timeline: Timeline) -> list[list[str]]:
     return out
 
 
-def play_one(
-    name: str, width: int, height: int, home: Path, course: Course, timeline: Timeline
-) -> list[str]:
+def play_one(pane: Any, name: str, home: Path, course: Course, timeline: Timeline) -> list[str]:
     """Play `name` in its own pane; the problems found (empty: all well)."""
     problems: list[str] = []
-    pane = Pane(width, height, home)
-    pane.start(f"scenario {name}")
+    width, height = pane.width, pane.height
+    pane.start(f"scenario {name}", env={"STUDYAWS_HOME": str(home)})
     answers = iter(answer_keys(timeline))
     try:
         pane.wait_for("Enter start")
@@ -127,7 +69,7 @@ def play_one(
             if "pick" in last or "type a number" in last:
                 pane.send(*next(answers))
                 pane.send("Enter")
-                shown = pane.wait_for(r"Enter (next step|end) · q quit\s*$")
+                shown = pane.wait_for(r"Enter (next step|end) · q quit\s*$", regex=True)
                 if not VERDICT.search(shown):
                     problems.append(f"{name}: no verdict after the answer:\n{shown}")
                 time.sleep(3)
@@ -159,15 +101,15 @@ def play_one(
     return problems
 
 
-def test_every_scenario_is_played_whole_at_80x24_and_60x20(tmp_path: Path) -> None:
-    if shutil.which("tmux") is None or not STUDYAWS.exists():
-        pytest.skip("needs tmux and the installed studyaws script")
+def test_every_scenario_is_played_whole_at_80x24_and_60x20(tmp_path: Path, panes: Any) -> None:
     course, found = check()
     assert found == []
     timelines = {name: run(course.scenarios[name]) for name in NAMES}
     with ThreadPoolExecutor(max_workers=len(CASES)) as pool:
         futures = [
-            pool.submit(play_one, name, w, h, tmp_path / f"{name}-{w}", course, timelines[name])
+            pool.submit(
+                play_one, panes(w, h), name, tmp_path / f"{name}-{w}", course, timelines[name]
+            )
             for name, w, h in CASES
         ]
         problems = [p for f in futures for p in f.result()]

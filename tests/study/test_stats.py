@@ -71,14 +71,14 @@ def test_history_is_thirty_days_ending_today(store: Store, course: Course, now: 
 
 def test_exam_tally_is_weakest_first(course: Course) -> None:
     by_id = {q.id: q for q in course.questions}
-    topics, concepts = tally(
-        [
-            (by_id["sqs-visibility-max"], True),
-            (by_id["sqs-send-visibility-tf"], False),
-            (by_id["sqs-dlq-multi"], False),
-            (by_id["sns-fanout"], True),
-        ]
-    )
+    answers = [
+        (by_id["sqs-visibility-max"], True),
+        (by_id["sqs-send-visibility-tf"], False),
+        (by_id["sqs-dlq-multi"], False),
+        (by_id["sns-fanout"], True),
+    ]
+    topics = tally(answers, lambda q: (q.topic,))
+    concepts = tally(answers, lambda q: q.concepts)
     assert [(t.name, t.right, t.asked) for t in topics] == [("sqs", 1, 3), ("sns", 1, 1)]
     assert [c.name for c in concepts] == ["dlq", "redrive", "visibility-timeout", "fanout"]
 
