@@ -160,3 +160,26 @@ def test_notes_take_limits_from_facts_not_typed_in_prose() -> None:
             prose = re.sub(r"`[^`]*`", "", prose)
             typed += [(topic.id, section.id, m.group()) for m in LIMIT_IN_PROSE.finditer(prose)]
     assert typed == []
+
+
+def test_no_text_calls_the_old_claims_the_notes() -> None:
+    """In `learn`, "the notes" means the course: the seed notes' claims are "older study notes"
+    or "a common claim", never "the notes" (and no catalogue id like E4 or M6 is shown)."""
+    import re
+
+    course, _problems = check()
+    texts: list[str] = []
+    for q in course.questions:
+        texts += [q.prompt, q.explanation, q.hint, *(t for _, t in q.choices)]
+        texts += [w for _, w in q.why_not]
+    for topic in course.topics:
+        for section in topic.sections:
+            texts.append(section.body)
+            for m in section.misconceptions:
+                texts += [m.claim, m.truth]
+    texts += [f.statement for f in course.facts.values()]
+    for s in course.scenarios.values():
+        texts += [s.story, *(step.say for step in s.steps)]
+        texts += [t for cp in s.checkpoints for t in (cp.ask, cp.rule, cp.hint)]
+    said = [t for t in texts if re.search(r"\b[Tt]he notes\b", t)]
+    assert said == []
