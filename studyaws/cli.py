@@ -82,9 +82,9 @@ def root(
         typer.echo(f"studyaws {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        from studyaws.ui import reading
+        from studyaws.ui import overview
 
-        _done(reading.welcome(_env(ctx)))
+        _done(overview.welcome(_env(ctx)))
 
 
 @app.command()
@@ -93,9 +93,9 @@ def topics(ctx: typer.Context, json_output: JsonOpt = False) -> None:
 
     Example: studyaws topics --json
     """
-    from studyaws.ui import reading
+    from studyaws.ui import overview
 
-    _done(reading.topics(_env(ctx), json_output=json_output))
+    _done(overview.topics(_env(ctx), json_output=json_output))
 
 
 @app.command()
@@ -109,12 +109,12 @@ def learn(
 
     Example: studyaws learn sqs visibility
     """
-    from studyaws.ui import pages
+    from studyaws.ui import notes
 
     env = _env(ctx)
     if no_pager:
         env.allow_pager = False
-    _done(pages.learn(env, topic, section))
+    _done(notes.learn(env, topic, section))
 
 
 @app.command()
@@ -127,9 +127,9 @@ def search(
 
     Example: studyaws search visibility timeout
     """
-    from studyaws.ui import reading
+    from studyaws.ui import search as search_ui
 
-    _done(reading.search(_env(ctx), words, json_output=json_output))
+    _done(search_ui.search(_env(ctx), words, json_output=json_output))
 
 
 @app.command()

@@ -196,12 +196,12 @@ def test_controls_in_an_argument_are_escaped_in_the_error(
 def test_a_bug_is_one_line_not_a_traceback(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from studyaws.ui import reading
+    from studyaws.ui import overview
 
     def broken(*_args: object, **_kwargs: object) -> int:
         raise KeyError("oops")
 
-    monkeypatch.setattr(reading, "topics", broken)
+    monkeypatch.setattr(overview, "topics", broken)
     monkeypatch.delenv("STUDYAWS_DEBUG", raising=False)
     assert cli.main(["topics"]) == 1
     _, err = capsys.readouterr()

@@ -39,3 +39,12 @@ def render_facts(text: str, facts: Mapping[str, Fact]) -> str:
 def strip_control(text: str) -> str:
     """Terminal control characters in content never reach the terminal."""
     return _CONTROL.sub("", text)
+
+
+_INLINE_MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|`([^`\n]+)`")
+
+
+def plain_inline(text: str) -> str:
+    """Text shown outside Markdown (captions, quiz prompts): `code` and **bold** lose their
+    marks, not their words."""
+    return _INLINE_MARKS.sub(lambda m: m.group(1) or m.group(2), text)

@@ -55,8 +55,7 @@ class Card:
 
 
 def cards(course: Course, questions: Sequence[Question]) -> list[Card]:
-    from studyaws.content.text import render_facts, strip_control
-    from studyaws.ui.pages import plain_inline
+    from studyaws.content.text import plain_inline, render_facts, strip_control
 
     def text(raw: str) -> str:
         return plain_inline(strip_control(render_facts(raw, course.facts))).strip()

@@ -334,8 +334,7 @@ class QuizUI:
     # -- text --------------------------------------------------------------------------------
 
     def text(self, raw: str) -> str:
-        from studyaws.content.text import render_facts, strip_control
-        from studyaws.ui.pages import plain_inline
+        from studyaws.content.text import plain_inline, render_facts, strip_control
 
         return plain_inline(strip_control(render_facts(raw, self.course.facts))).strip()
 

@@ -37,8 +37,9 @@ from studyaws.study.scheduling import rating_for
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from studyaws.content.model import Course, Question, Scenario
+    from studyaws.content.model import Course, Scenario
     from studyaws.engine.events import Event
+    from studyaws.scenarios.result import Prediction
     from studyaws.scenarios.run import LineRun, StepRun, Timeline
     from studyaws.ui.env import Env
 
@@ -344,16 +345,6 @@ def _wrapped(
 # -- one play, whatever shows it ------------------------------------------------------------------
 
 
-@dataclass
-class Prediction:
-    step: StepRun
-    question: Question
-    given: AnswerValue | None = None
-    answered: bool = False  # False: never answered (end of input, --auto, quit)
-    correct: bool = False
-    hinted: bool = False
-
-
 @dataclass(frozen=True)
 class Said:
     """One line of a transcript: text, style, indent and hanging indent."""
@@ -386,8 +377,7 @@ class Play:
     # -- words ---------------------------------------------------------------------------------
 
     def text(self, raw: str) -> str:
-        from studyaws.content.text import render_facts, strip_control
-        from studyaws.ui.pages import plain_inline
+        from studyaws.content.text import plain_inline, render_facts, strip_control
 
         return " ".join(plain_inline(strip_control(render_facts(raw, self.course.facts))).split())
 
@@ -398,6 +388,7 @@ class Play:
 
     def prediction(self, run: StepRun) -> Prediction:
         from studyaws.scenarios.questions import checkpoint_question
+        from studyaws.scenarios.result import Prediction
 
         found = self.predictions.get(run.number)
         if found is None:
@@ -583,50 +574,11 @@ class Play:
     # -- JSON ------------------------------------------------------------------------------------
 
     def json_data(self, *, interrupted: bool) -> dict[str, Any]:
-        t = self.timeline
-        checkpoints = []
-        for run in t.steps:
-            cp = run.checkpoint
-            if cp is None or run.answer is None:
-                continue
-            p = self.predictions.get(run.number)
-            given: Any = None
-            given_text: str | None = None
-            if p is not None and p.given is not None:
-                given_text = self.given_text(p)
-                given = to_json(p.given)
-                if p.question.type == "single" and isinstance(p.given, str):
-                    # The engine's value for the picked choice, comparable with `expected`.
-                    keys = [k for k, _ in p.question.choices]
-                    given = run.answer.choices[keys.index(p.given)]
-            expected: Any = run.answer.value
-            if run.answer.numeric:
-                expected = to_json(float(run.answer.value))
-            checkpoints.append(
-                {
-                    "id": cp.id,
-                    "step": run.number,
-                    "ask": cp.ask,
-                    "answer_kind": str(cp.answer),
-                    "given": given,
-                    "expected": expected,
-                    "given_text": given_text,
-                    "expected_text": run.answer.text(),
-                    "correct": bool(p is not None and p.correct),
-                    "decided_by": [e.to_dict() for e in run.answer.deciding],
-                }
-            )
-        return {
-            "scenario": t.scenario.id,
-            "title": t.scenario.title,
-            "seed": t.seed,
-            "settings": t.settings,
-            "interrupted": interrupted,
-            "events": [e.to_dict() for e in t.events],
-            "checkpoints": checkpoints,
-            "correct": sum(1 for c in checkpoints if c["correct"]),
-            "total": len(checkpoints),
-        }
+        from studyaws.scenarios.result import play_result
+
+        return play_result(
+            self.timeline, self.predictions, self.given_text, interrupted=interrupted
+        )
 
 
 def teaching(events: Sequence[Event], most: int) -> list[Event]:

@@ -32,7 +32,8 @@ from studyaws.scenarios.digest import (
     rows,
     step_beats,
 )
-from studyaws.ui.scenario import Play, Prediction, Said, plural, result_text, settings_lines
+from studyaws.scenarios.result import Prediction
+from studyaws.ui.scenario import Play, Said, plural, result_text, settings_lines
 from studyaws.ui.scenario_screen import Marks, Panel, Prompt, View, compose
 
 if TYPE_CHECKING:

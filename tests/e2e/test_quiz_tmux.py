@@ -19,10 +19,9 @@ import pytest
 
 from studyaws.content.loader import check
 from studyaws.content.model import Course, Question
-from studyaws.content.text import render_facts, strip_control
+from studyaws.content.text import plain_inline, render_facts, strip_control
 from studyaws.scenarios.questions import predict_questions
 from studyaws.study import selection
-from studyaws.ui.pages import plain_inline
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
