@@ -620,20 +620,16 @@ class Store:
     @_translated
     def flags(self) -> dict[str, datetime]:
         """Flagged question ids, with when they were flagged."""
-        rows = self.conn.execute("SELECT question_id, flagged_at FROM flags").fetchall()
-        out = {}
-        for r in rows:
-            try:
-                out[_text(r[0])] = _time(r[1])
-            except (ValueError, TypeError):
-                self._skip()
-        return out
+        return self._times("SELECT question_id, flagged_at FROM flags")
 
     @_translated
     def dues(self) -> dict[str, datetime]:
-        rows = self.conn.execute("SELECT question_id, due FROM cards").fetchall()
+        return self._times("SELECT question_id, due FROM cards")
+
+    def _times(self, sql: str) -> dict[str, datetime]:
+        """(question id, time) rows as a dict; an unreadable row is skipped (and said once)."""
         out = {}
-        for r in rows:
+        for r in self.conn.execute(sql).fetchall():
             try:
                 out[_text(r[0])] = _time(r[1])
             except (ValueError, TypeError):
