@@ -207,11 +207,14 @@ def list_settings(env: Env, chosen: Scenario, *, json_output: bool) -> int:
         _wrapped(out, line, width, indent=2, hanging=4)
     example = chosen.checkpoints[0].what_if[0] if chosen.checkpoints else None
     if example is not None:
-        _wrapped(
-            out,
-            f"Try: studyaws scenario {chosen.id} --set {example[0]}={example[1]} --compare",
-            width,
-        )
+        from rich.text import Text
+
+        command = f"studyaws scenario {chosen.id} --set {example[0]}={example[1]} --compare"
+        if len(command) + 5 <= width:
+            _wrapped(out, f"Try: {command}", width)
+        else:  # a command to copy stays whole, on a line of its own
+            _wrapped(out, "Try:", width)
+            out.print(Text(f"  {command}"), soft_wrap=True)
     return int(ExitStatus.OK)
 
 
