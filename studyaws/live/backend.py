@@ -53,8 +53,10 @@ RUNS_ON_ENDPOINT: Final = frozenset(
         "create-queue",
         "set-queue-attributes",
         "send",
+        "send-batch",
         "receive",
         "delete",
+        "delete-batch",
         "change-visibility",
         "purge",
         "stats",
@@ -443,6 +445,45 @@ class RealBackend:
         label = self.labels.message(real_id, _str(model.get("message_id")))
         return {"ok": True, "message_id": label}
 
+    def _send_batch(self, a: Mapping[str, Any], model: Mapping[str, Any]) -> Result:
+        """SendMessageBatch: each entry `ID=BODY`, the flags applied to every entry."""
+        url = self._url(a["queue"])
+        entries = []
+        for entry_id, body in a["entries"]:
+            entry: dict[str, Any] = {"Id": entry_id, "MessageBody": body}
+            if "delay" in a:
+                entry["DelaySeconds"] = a["delay"]
+            if "group" in a:
+                entry["MessageGroupId"] = a["group"]
+            if "dedup_id" in a:
+                entry["MessageDeduplicationId"] = a["dedup_id"]
+            if a.get("attr"):
+                entry["MessageAttributes"] = self._message_attributes(a["attr"])
+            entries.append(entry)
+        answer = _call(lambda: self.endpoint.sqs.send_message_batch(QueueUrl=url, Entries=entries))
+        by_id = {e["id"]: e.get("message_id") for e in model.get("successful") or []}
+        successful = [
+            {
+                "id": ok["Id"],
+                "message_id": self.labels.message(ok["MessageId"], _str(by_id.get(ok["Id"]))),
+            }
+            for ok in answer.get("Successful", [])
+        ]
+        return {"ok": True, "successful": successful, "failed": _failed(answer)}
+
+    def _delete_batch(self, a: Mapping[str, Any], _model: Mapping[str, Any]) -> Result:
+        """DeleteMessageBatch: each entry `ID=RECEIPT`, receipts named like the model's."""
+        url = self._url(a["queue"])
+        entries = [
+            {"Id": entry_id, "ReceiptHandle": self._handle(receipt)}
+            for entry_id, receipt in a["entries"]
+        ]
+        answer = _call(
+            lambda: self.endpoint.sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+        )
+        successful = [{"id": ok["Id"]} for ok in answer.get("Successful", [])]
+        return {"ok": True, "successful": successful, "failed": _failed(answer)}
+
     def _receive(self, a: Mapping[str, Any], model: Mapping[str, Any]) -> Result:
         queue = a["queue"]
         url = self._url(queue)
@@ -655,6 +696,19 @@ class RealBackend:
             "ok": True,
             "message_id": self.labels.message(real_id, _str(model.get("message_id"))),
         }
+
+
+def _failed(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A batch's failed entries in the model's shape."""
+    return [
+        {
+            "id": bad["Id"],
+            "code": bad.get("Code", ""),
+            "message": bad.get("Message", ""),
+            "sender_fault": bool(bad.get("SenderFault", False)),
+        }
+        for bad in answer.get("Failed", [])
+    ]
 
 
 def skipped(reason: str) -> Result:

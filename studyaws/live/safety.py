@@ -247,6 +247,10 @@ def estimate(lines: Iterable[str], *, names: Callable[[str], str] = lambda n: n)
             sqs(a["queue"], 2)
         elif name == "send" and a.get("extended_client") is None:
             sqs(a["queue"], 1 + _chunks(a["body"], a.get("size")))
+        elif name in ("send-batch", "delete-batch"):
+            # one request, billed in chunks of the whole batch, and the queue's URL
+            batch = "".join(str(value) for _id, value in a["entries"])
+            sqs(a["queue"], 1 + _chunks(batch, None))
         elif name in _SQS_SIMPLE and not (name == "receive" and a.get("extended_client")):
             sqs(a["queue"], 2)
             if name == "receive":

@@ -156,3 +156,29 @@ def test_against_needs_a_script(cli, monkeypatch) -> None:
 
     status = main(["sandbox", "--against", "http://127.0.0.1:9"])
     assert status == 2
+
+
+def test_batches_go_to_the_endpoint_and_agree(cli, moto_url, moto, tmp_path) -> None:
+    """SendMessageBatch and DeleteMessageBatch are SQS calls: sent to the endpoint, answered in
+    the model's shape (each entry by its id; a receipt never handed out fails on its own)."""
+    script = tmp_path / "batch.sandbox"
+    script.write_text(
+        "create-queue q\n"
+        "send-batch q 1=a 2=b\n"
+        "receive q --max 10\n"
+        "delete-batch q 1=m1#1 2=m2#1\n"
+        "stats q\n",
+        encoding="utf-8",
+    )
+    run = cli("sandbox", "--script", str(script), "--against", moto_url, "--json")
+    assert run.status == 0, run.err
+    results = run.results
+    assert results[1] == {
+        "ok": True,
+        "successful": [{"id": "1", "message_id": "m1"}, {"id": "2", "message_id": "m2"}],
+        "failed": [],
+    }
+    assert results[3] == {"ok": True, "successful": [{"id": "1"}, {"id": "2"}], "failed": []}
+    assert (results[4]["visible"], results[4]["in_flight"]) == (0, 0)
+    assert "0 ≠, 0 not sent" in run.err
+    assert moto.leftovers() == []
