@@ -8,6 +8,7 @@
     live        → sandbox, errors (the shell's side of a real endpoint)
     ui          → all of the above (never cli)
     cli         → ui
+    (errors and words, leaves of English and exit statuses, go anywhere but the engine)
 
 And the libraries: rich only in ui/ and cli, typer only in cli, questionary only in
 ui/prompts.py, prompt_toolkit only in ui/ (prompts, keys, the sandbox shell), boto3 only in live/,

@@ -8,11 +8,7 @@ from typing import Any
 
 from studyaws.sandbox.language import Command
 from studyaws.sandbox.wording import event_line
-
-
-def plural(number: int, word: str) -> str:
-    """`1 invocation`, `2 invocations`."""
-    return f"{number} {word}{'' if number == 1 else 's'}"
+from studyaws.words import plural
 
 
 def seconds(value: float) -> str:

@@ -56,6 +56,7 @@ from studyaws.study.grading import (
 from studyaws.study.session import Item, Mode, Session
 from studyaws.ui import course as course_ui
 from studyaws.ui.course import open_store, topic_ids
+from studyaws.words import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -267,10 +268,6 @@ def _nothing_due(
 def new_seed() -> int:
     """A fresh, short seed (shown, so the quiz can be replayed)."""
     return random.SystemRandom().randrange(1, 10_000)
-
-
-def plural(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def _when(due: datetime, now: datetime) -> str:

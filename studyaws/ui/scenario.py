@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from studyaws.errors import ExitStatus, StudyawsError, UsageError
 from studyaws.study.grading import AnswerValue, Presented, grade, parse_answer, to_json
 from studyaws.study.scheduling import rating_for
+from studyaws.words import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -590,10 +591,6 @@ def teaching(events: Sequence[Event], most: int) -> list[Event]:
 
     ranked = sorted(range(len(events)), key=lambda i: (-weight(events[i]), -i))[:most]
     return [events[i] for i in sorted(ranked)]
-
-
-def plural(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 # -- plain: the transcript, asking on the way -----------------------------------------------------

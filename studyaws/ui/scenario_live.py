@@ -33,8 +33,9 @@ from studyaws.scenarios.digest import (
     step_beats,
 )
 from studyaws.scenarios.result import Prediction
-from studyaws.ui.scenario import Play, Said, plural, result_text, settings_lines
+from studyaws.ui.scenario import Play, Said, result_text, settings_lines
 from studyaws.ui.scenario_screen import Marks, Panel, Prompt, View, compose
+from studyaws.words import plural
 
 if TYPE_CHECKING:
     from rich.console import Console

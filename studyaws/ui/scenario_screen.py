@@ -29,6 +29,7 @@ from rich.text import Text
 from studyaws.engine.events import ms_to_s
 from studyaws.scenarios.digest import Row, Weight, fit
 from studyaws.ui.scenario import Said
+from studyaws.words import plural
 
 MIN_WIDTH = 40
 MIN_EVENTS = 2  # rows of events worth a pane (with its title)
@@ -219,12 +220,12 @@ def resource_lines(snapshot: Mapping[str, Any], marks: Marks) -> list[str]:
             running += f" of {fn['reserved_concurrency']} reserved"
         state = [running]
         if fn.get("queued_events"):
-            state.append(f"{_count(fn['queued_events'], 'event')} queued")
+            state.append(f"{plural(fn['queued_events'], 'event')} queued")
         state.append(
-            f"{_count(fn.get('invocations', 0), 'run')}, {_count(fn.get('errors', 0), 'error')}"
+            f"{plural(fn.get('invocations', 0), 'run')}, {plural(fn.get('errors', 0), 'error')}"
         )
         if fn.get("throttles"):
-            state.append(_count(fn["throttles"], "throttle"))
+            state.append(plural(fn["throttles"], "throttle"))
         for alias, route in (fn.get("aliases") or {}).items():
             extra = route.get("additional_version")
             weight = f" (+{route.get('additional_weight')}% {arrow} {extra})" if extra else ""
@@ -239,7 +240,7 @@ def resource_lines(snapshot: Mapping[str, Any], marks: Marks) -> list[str]:
     for queue, group in (snapshot.get("consumers") or {}).items():
         busy = len(group.get("busy", ()))
         out.append(
-            f"consumers of {queue}: {_count(group.get('consumers', 0), 'instance')} ({busy} busy)"
+            f"consumers of {queue}: {plural(group.get('consumers', 0), 'instance')} ({busy} busy)"
         )
     for queue, asg in (snapshot.get("groups") or {}).items():
         out.append(
@@ -249,16 +250,12 @@ def resource_lines(snapshot: Mapping[str, Any], marks: Marks) -> list[str]:
     for name, sched in (snapshot.get("schedules") or {}).items():
         out.append(
             f"schedule {name}: {sched.get('expression')} {arrow} {sched.get('target')}, "
-            f"{_count(sched.get('runs', 0), 'run')}"
+            f"{plural(sched.get('runs', 0), 'run')}"
         )
     for name, bucket in (snapshot.get("buckets") or {}).items():
         objects = bucket.get("objects") or {}
-        out.append(f"bucket {name}: {_count(len(objects), 'object')}")
+        out.append(f"bucket {name}: {plural(len(objects), 'object')}")
     return out
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def state_lines(snapshot: Mapping[str, Any], width: int, marks: Marks, color: bool) -> list[Text]:
@@ -281,7 +278,7 @@ def compact_state(snapshot: Mapping[str, Any], width: int, marks: Marks) -> list
         )
     functions = snapshot.get("functions") or {}
     if functions:
-        parts.append(_count(len(functions), "function"))
+        parts.append(plural(len(functions), "function"))
     return wrap(f" {marks.dot} ".join(parts), width, hanging=2) if parts else []
 
 
