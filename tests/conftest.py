@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
+import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +64,31 @@ def warm(warm_cache: Path) -> Callable[[Path], Path]:
         return home
 
     return copy
+
+
+@dataclass
+class Run:
+    status: int
+    out: str
+    err: str
+
+    @property
+    def results(self) -> list[dict[str, Any]]:
+        """One JSON document per output line (`--json` output of the sandbox and `verify`)."""
+        return [json.loads(line) for line in self.out.splitlines()]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """`cli(*args, stdin="...")` runs `studyaws.cli.main(args)` and returns status and output."""
+
+    def run(*args: str, stdin: str = "") -> Run:
+        from studyaws.cli import main
+
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        status = main(list(args))
+        captured = capsys.readouterr()
+        return Run(status, captured.out, captured.err)
+
+    return run

@@ -7,12 +7,9 @@ socket the test process connects and fails the test on anything but loopback.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import os
 import socket
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -96,32 +93,11 @@ class Clients:
         ]
 
 
-@dataclass
-class Run:
-    status: int
-    out: str
-    err: str
-
-    @property
-    def results(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.out.splitlines()]
-
-
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    """`cli(*args, stdin="...")` runs `studyaws.cli.main(args)` and returns status and output."""
+def cli(cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """The shared `cli` (tests/conftest.py) with room for verify's wide comparison tables."""
     monkeypatch.setenv("COLUMNS", "160")
-
-    def run(*args: str, stdin: str = "") -> Run:
-        from studyaws.cli import main
-
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        status = main(list(args))
-        captured = capsys.readouterr()
-        return Run(status, captured.out, captured.err)
-
-    return run
+    return cli
 
 
 def subprocess_env(home: Any) -> dict[str, str]:
